@@ -1,0 +1,142 @@
+"""One settings object for the whole application, read from `COPILOTO_*` variables and `.env`.
+
+Every adapter is chosen here by a `mode`-like field with an offline default; the composition root
+(`copiloto.container`) is the only place that reads these fields to build adapters.
+"""
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def bundled_path(name: str) -> Path:
+    """Locate a folder shipped with the project (`prompts`, `ingest/sample`, `evals`).
+
+    In a checkout (editable install) it sits at the repository root; in a wheel it is packaged
+    under `copiloto/_bundled/`.
+    """
+    for candidate in (PROJECT_ROOT / name, Path(__file__).parent / "_bundled" / name):
+        if candidate.exists():
+            return candidate
+    return PROJECT_ROOT / name
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="COPILOTO_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- storage -------------------------------------------------------------------------------
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file `copiloto.db` in data_dir."
+    )
+    timezone: str = Field(
+        default="America/Sao_Paulo",
+        description="Zone of the local times in WhatsApp exports, and of the seller's calendar.",
+    )
+
+    # --- ingestion -----------------------------------------------------------------------------
+    seller_names: list[str] = Field(
+        default_factory=list,
+        description="Export authors (names or numbers) that are the seller, besides `--seller`.",
+    )
+    sample_dir: Path = Field(default_factory=lambda: bundled_path("ingest/sample"))
+
+    # --- embeddings and vector store -----------------------------------------------------------
+    embedder: Literal["use", "e5", "sentence-transformers", "openai"] = "use"
+    embedding_model: str | None = Field(
+        default=None, description="Model name or path for sentence-transformers / openai embedders."
+    )
+    embedding_base_url: str | None = None
+    embedding_api_key: SecretStr | None = None
+    qdrant_url: str | None = Field(
+        default=None, description="Qdrant server URL; unset: embedded Qdrant Edge under data_dir."
+    )
+    qdrant_api_key: SecretStr | None = None
+    qdrant_collection: str = "copiloto"
+
+    # --- LLM -----------------------------------------------------------------------------------
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible API; unset: the packaged local llama.cpp model."
+    )
+    llm_model: str = "qwen2.5-1.5b-instruct"
+    llm_api_key: SecretStr | None = None
+    llm_model_path: Path | None = Field(
+        default=None, description="GGUF file for the local backend; default: the packaged model."
+    )
+    llm_context_window: int = 8192
+    llm_threads: int = 2
+    llm_timeout_s: float = 120.0
+
+    # --- media ---------------------------------------------------------------------------------
+    asr: Literal["faster-whisper", "openai-whisper", "openai"] = "faster-whisper"
+    asr_model: str | None = Field(
+        default=None, description="Whisper model name or path; default: the packaged base model."
+    )
+    asr_language: str | None = "pt"
+    asr_base_url: str | None = None
+    asr_api_key: SecretStr | None = None
+
+    # --- server and channels -------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8000
+    auth_secret: SecretStr = SecretStr("copiloto-dev-secret-change-me-in-production-0123456789")
+    public_url: str | None = Field(
+        default=None, description="URL the providers call (Twilio signs it); behind a proxy."
+    )
+    run_worker: bool = True
+    meta_app_secret: SecretStr | None = None
+    meta_verify_token: SecretStr | None = None
+    meta_access_token: SecretStr | None = None
+    meta_phone_number_id: str | None = None
+    meta_api_url: str = "https://graph.facebook.com/v21.0"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from: str | None = None
+    twilio_api_url: str = "https://api.twilio.com"
+    zapi_instance: str | None = None
+    zapi_token: SecretStr | None = None
+    zapi_client_token: SecretStr | None = None
+    zapi_api_url: str = "https://api.z-api.io"
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret path segment for the unsigned providers (Z-API, Evolution)."
+    )
+    send_provider: Literal["none", "meta", "twilio", "zapi"] = "none"
+
+    @field_validator("seller_names", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'copiloto.db').resolve()}"
+
+    @property
+    def blob_dir(self) -> Path:
+        """Content-addressed store for raw imports and media files."""
+        return self.data_dir / "blobs"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where packaged models split in parts are assembled once."""
+        return self.data_dir / "models"
+
+    @property
+    def prompts_dir(self) -> Path:
+        return bundled_path("prompts")
