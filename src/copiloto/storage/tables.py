@@ -329,3 +329,24 @@ class Suggestion(SQLModel, table=True):
     message_id: int | None = Field(default=None, foreign_key="messages.id")
     created_at: datetime = time_field(nullable=False, default_now=True)
     acted_at: datetime | None = time_field()
+
+
+class IndexEntry(SQLModel, table=True):
+    """One point of the vector index and the fingerprint of what it was built from.
+
+    Lets `copiloto index` embed only what is new or changed, delete points whose source is gone,
+    and delete every point of a client without asking the vector store to scan its payloads.
+    No foreign keys: entries must survive their client's row long enough to delete the points.
+    """
+
+    __tablename__ = "index_entries"
+
+    node_id: str = Field(primary_key=True, max_length=36)
+    key: str = Field(description="Readable source key: win:<conv>:<msg>, msg:<id>, tr:…, doc:…")
+    client_id: int = Field(index=True)
+    seller_id: int = Field(index=True)
+    conversation_id: int | None = Field(default=None, index=True)
+    kind: str = Field(sa_type=sa.String(12))
+    fingerprint: str = Field(sa_type=sa.String(64))
+    embedder: str = Field(sa_type=sa.String(60))
+    indexed_at: datetime = time_field(nullable=False, default_now=True)

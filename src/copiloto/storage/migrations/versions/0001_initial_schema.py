@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 15:49:23.500043
+Create Date: 2026-11-25 15:54:56.414470
 """
 
 from collections.abc import Sequence
@@ -36,6 +36,23 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('provider', 'event_id', name='uq_inbox_provider_event')
     )
+    op.create_table('index_entries',
+    sa.Column('node_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('seller_id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('embedder', sa.String(length=60), nullable=False),
+    sa.Column('indexed_at', copiloto.storage.tables.AwareDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('node_id')
+    )
+    with op.batch_alter_table('index_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_index_entries_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_index_entries_conversation_id'), ['conversation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_index_entries_seller_id'), ['seller_id'], unique=False)
+
     op.create_table('jobs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -364,5 +381,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_jobs_claim')
 
     op.drop_table('jobs')
+    with op.batch_alter_table('index_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_index_entries_seller_id'))
+        batch_op.drop_index(batch_op.f('ix_index_entries_conversation_id'))
+        batch_op.drop_index(batch_op.f('ix_index_entries_client_id'))
+
+    op.drop_table('index_entries')
     op.drop_table('inbox_events')
     # ### end Alembic commands ###
