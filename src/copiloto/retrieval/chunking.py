@@ -44,7 +44,7 @@ class ChatLine:
 class DocumentPiece:
     """A chunk of text extracted from a document or image sent in a message."""
 
-    chunk_id: int
+    key: str  # stable source key, e.g. "7" for DocumentChunk 7 or "asset12" for a whole OCR text
     message_id: int
     page: int | None
     title: str | None
@@ -270,5 +270,5 @@ def chunk_conversation(
                 "filename": doc.filename,
                 "page": doc.page,
             }
-            chunks.append(_finish(f"doc:{doc.chunk_id}:{position}", text, metadata))
+            chunks.append(_finish(f"doc:{doc.key}:{position}", text, metadata))
     return chunks
