@@ -24,32 +24,18 @@ def line(
     kind: str = "text",
     transcript: str | None = None,
 ) -> ChatLine:
-    return (
-        ChatLine(
-            message_id=message_id,
-            conversation_id=7,
-            client_id=3,
-            seller_id=1,
-            sent_at=T0 + timedelta(minutes=minutes),
-            direction=who,
-            author="Carla" if who == "in" else "Ana",
-            kind=kind,
-            text=text,
-            sentiment="negativo" if "caro" in text else None,
-        )
-        if transcript is None
-        else ChatLine(
-            message_id=message_id,
-            conversation_id=7,
-            client_id=3,
-            seller_id=1,
-            sent_at=T0 + timedelta(minutes=minutes),
-            direction=who,
-            author="Carla",
-            kind=kind,
-            text=text,
-            transcript=transcript,
-        )
+    return ChatLine(
+        message_id=message_id,
+        conversation_id=7,
+        client_id=3,
+        seller_id=1,
+        sent_at=T0 + timedelta(minutes=minutes),
+        direction=who,
+        author="Carla" if who == "in" else "Ana",
+        kind=kind,
+        text=text,
+        sentiment="negativo" if "caro" in text else None,
+        transcript=transcript,
     )
 
 
