@@ -109,8 +109,32 @@ class Settings(BaseSettings):
         default=None, description="Secret path segment for the unsigned providers (Z-API, Evolution)."
     )
     send_provider: Literal["none", "meta", "twilio", "zapi"] = "none"
+    channel_seller: str = Field(
+        default="vendedor",
+        description="Login of the seller who owns webhook messages not matched by channel_sellers.",
+    )
+    channel_sellers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Business number (E.164 or digits), Meta phone_number_id, Z-API/Evolution "
+        'instance or Twilio number → seller login, as JSON: {"1122334455667": "ana"}.',
+    )
+    meta_templates: list[str] = Field(
+        default_factory=list,
+        description="Approved Cloud API template names offered outside the 24-hour window.",
+    )
+    webhook_max_body_bytes: int = Field(
+        default=1_048_576, description="Bigger webhook bodies are refused with 413."
+    )
+    media_max_bytes: int = Field(
+        default=100 * 1024 * 1024, description="Bigger media downloads are refused."
+    )
+    worker_poll_s: float = 0.5
+    worker_lease_s: float = Field(
+        default=300.0,
+        description="A RUNNING job whose worker is silent this long is claimed again.",
+    )
 
-    @field_validator("seller_names", mode="before")
+    @field_validator("seller_names", "meta_templates", mode="before")
     @classmethod
     def _split_names(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip().startswith("["):

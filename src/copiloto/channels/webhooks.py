@@ -1,0 +1,242 @@
+"""Webhook endpoints: authenticate, store the raw delivery, acknowledge. Nothing else.
+
+Durable first: the body and headers go into `inbox_events` (unique on the provider's event id, so a
+re-delivery stores nothing) together with an `inbox` job, in one transaction, before the 200. The
+worker does the parsing and the writes that can fail. Deliveries that fail authentication are refused
+(401 Meta, 403 the others) and only logged; bodies that are not JSON/form are stored as FAILED with
+the reason and still answered 200, because every provider retries non-2xx answers and a retried
+malformed body stays malformed.
+"""
+
+import hmac
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from copiloto.channels import evolution, meta, twilio, zapi
+from copiloto.channels.inbox import INBOX_JOB
+from copiloto.domain.enums import ProcessingState, Provider
+from copiloto.settings import Settings
+from copiloto.storage.tables import InboxEvent, Job, utcnow
+from copiloto.worker.queue import insert_ignoring_duplicates
+
+log = logging.getLogger(__name__)
+
+_DROPPED_HEADERS = {"authorization", "cookie", "apikey", "client-token", "x-webhook-secret"}
+TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The body, refusing early (Content-Length) or while streaming once it passes `limit`."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def store_delivery(
+    engine: Engine,
+    *,
+    provider: Provider,
+    event_id: str,
+    headers: dict[str, Any],
+    body: bytes,
+    error: str | None = None,
+) -> int | None:
+    """Insert the delivery (and its job) once; None when this event id was already stored."""
+    now = utcnow()
+    with Session(engine) as session:
+        inbox_id = insert_ignoring_duplicates(
+            session,
+            InboxEvent.__table__,  # type: ignore[arg-type]
+            {
+                "provider": provider.value,
+                "event_id": event_id,
+                "headers": headers,
+                "body": body,
+                "state": (ProcessingState.FAILED if error else ProcessingState.PENDING).value,
+                "error": error,
+                "received_at": now,
+                "processed_at": now if error else None,
+            },
+        )
+        if inbox_id is not None and error is None:
+            insert_ignoring_duplicates(
+                session,
+                Job.__table__,  # type: ignore[arg-type]
+                {
+                    "kind": INBOX_JOB,
+                    "key": str(inbox_id),
+                    "payload": {"inbox_id": inbox_id},
+                    "state": ProcessingState.PENDING.value,
+                    "attempts": 0,
+                    "max_attempts": 10,
+                    "run_after": now,
+                    "created_at": now,
+                },
+            )
+        session.commit()
+    return inbox_id
+
+
+def _kept_headers(request: Request) -> dict[str, str]:
+    return {k: v for k, v in request.headers.items() if k.lower() not in _DROPPED_HEADERS}
+
+
+def _json_or_reason(body: bytes) -> tuple[Any, str | None]:
+    try:
+        return json.loads(body), None
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, f"malformed JSON: {exc}"
+
+
+def build_webhook_router(*, settings: Settings, engine: Engine) -> APIRouter:
+    router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+    limit = settings.webhook_max_body_bytes
+
+    def secret(value: Any) -> str | None:
+        return value.get_secret_value() if value is not None else None
+
+    async def accept(
+        request: Request,
+        provider: Provider,
+        body: bytes,
+        event_id: str,
+        error: str | None,
+        ok: Response,
+    ) -> Response:
+        inbox_id = await run_in_threadpool(
+            store_delivery,
+            engine,
+            provider=provider,
+            event_id=event_id,
+            headers=_kept_headers(request),
+            body=body,
+            error=error,
+        )
+        if inbox_id is None:
+            log.debug("%s delivery %s already stored", provider.value, event_id)
+        elif error:
+            log.warning("%s delivery %s stored as failed: %s", provider.value, inbox_id, error)
+        return ok
+
+    def refuse(provider: Provider, request: Request, reason: str, status: int) -> Response:
+        client = request.client.host if request.client else "?"
+        log.warning("%s webhook refused (%s) from %s: %s", provider.value, status, client, reason)
+        return PlainTextResponse("forbidden", status_code=status)
+
+    async def body_or_413(request: Request) -> bytes | Response:
+        try:
+            return await read_limited(request, limit)
+        except BodyTooLarge:
+            log.warning("webhook %s refused: body over %s bytes", request.url.path, limit)
+            return PlainTextResponse("payload too large", status_code=413)
+
+    @router.get("/meta")
+    async def meta_handshake(request: Request) -> Response:
+        params = request.query_params
+        expected = secret(settings.meta_verify_token)
+        token = params.get("hub.verify_token") or ""
+        if (
+            params.get("hub.mode") == "subscribe"
+            and expected
+            and hmac.compare_digest(token.encode(), expected.encode())
+        ):
+            return PlainTextResponse(params.get("hub.challenge") or "")
+        return refuse(Provider.META, request, "verify token mismatch", 403)
+
+    @router.post("/meta")
+    async def meta_webhook(request: Request) -> Response:
+        body = await body_or_413(request)
+        if isinstance(body, Response):
+            return body
+        problem = meta.signature_problem(
+            secret(settings.meta_app_secret), body, request.headers.get(meta.SIGNATURE_HEADER)
+        )
+        if problem:
+            return refuse(Provider.META, request, problem, 401)
+        payload, error = _json_or_reason(body)
+        event_id = meta.event_id(payload, body)
+        return await accept(request, Provider.META, body, event_id, error, PlainTextResponse("ok"))
+
+    @router.post("/twilio")
+    async def twilio_webhook(request: Request) -> Response:
+        body = await body_or_413(request)
+        if isinstance(body, Response):
+            return body
+        url = str(request.url)
+        if settings.public_url:
+            url = settings.public_url.rstrip("/") + request.url.path
+            if request.url.query:
+                url += "?" + request.url.query
+        problem = twilio.signature_problem(
+            secret(settings.twilio_auth_token),
+            url,
+            body,
+            request.headers.get(twilio.SIGNATURE_HEADER),
+        )
+        if problem:
+            return refuse(Provider.TWILIO, request, problem, 403)
+        error = None
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            error = f"body is not UTF-8 form data: {exc}"
+        ok = Response(TWIML_EMPTY, media_type="text/xml")
+        return await accept(request, Provider.TWILIO, body, twilio.event_id(body), error, ok)
+
+    def token_ok(request: Request, token: str | None) -> str | None:
+        expected = secret(settings.webhook_secret)
+        if not expected:
+            return "COPILOTO_WEBHOOK_SECRET is not set: unsigned providers are refused"
+        given = token or request.headers.get("x-webhook-secret") or request.headers.get("apikey")
+        if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+            return "webhook secret mismatch"
+        return None
+
+    async def unsigned(request: Request, provider: Provider, token: str | None) -> Response:
+        body = await body_or_413(request)
+        if isinstance(body, Response):
+            return body
+        problem = token_ok(request, token)
+        if problem:
+            return refuse(provider, request, problem, 403)
+        payload, error = _json_or_reason(body)
+        module = zapi if provider is Provider.ZAPI else evolution
+        event_id = module.event_id(payload, body)
+        return await accept(request, provider, body, event_id, error, PlainTextResponse("ok"))
+
+    @router.post("/zapi/{token}")
+    async def zapi_webhook(request: Request, token: str) -> Response:
+        return await unsigned(request, Provider.ZAPI, token)
+
+    @router.post("/zapi")
+    async def zapi_webhook_header(request: Request) -> Response:
+        return await unsigned(request, Provider.ZAPI, None)
+
+    @router.post("/evolution/{token}")
+    async def evolution_webhook(request: Request, token: str) -> Response:
+        return await unsigned(request, Provider.EVOLUTION, token)
+
+    @router.post("/evolution")
+    async def evolution_webhook_header(request: Request) -> Response:
+        return await unsigned(request, Provider.EVOLUTION, None)
+
+    return router
