@@ -1,0 +1,266 @@
+"""What a message's text means: attachment, media placeholder, deletion, edit, location, system event.
+
+WhatsApp writes these as words in the phone's language, so the vocabularies below hold the pt, en, de
+(and a few es/fr) spellings seen in real exports. The checks run once per message on hot paths, so
+each regex is guarded by a cheap string test (`endswith`, `in`) that rejects ordinary text first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copiloto.domain.enums import MessageKind
+
+# Invisible marks WhatsApp (or an editor) puts around dates, names and file names.
+MARKS = "\u200e\u200f\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
+# Spaces that exports put in times ("10:37 p.\u202fm.") and that read as plain spaces.
+ODD_SPACES = "\u202f\u00a0\u2007\u2009"
+
+_EXTENSION_KINDS: dict[str, MessageKind] = {}
+for _ext in ("opus", "ogg", "oga", "m4a", "aac", "mp3", "amr", "wav", "flac", "weba"):
+    _EXTENSION_KINDS[_ext] = MessageKind.AUDIO
+for _ext in ("jpg", "jpeg", "png", "webp", "heic", "heif", "gif", "bmp", "tif", "tiff"):
+    _EXTENSION_KINDS[_ext] = MessageKind.IMAGE
+for _ext in ("mp4", "3gp", "mov", "m4v", "mkv", "avi", "webm"):
+    _EXTENSION_KINDS[_ext] = MessageKind.VIDEO
+for _ext in ("vcf",):
+    _EXTENSION_KINDS[_ext] = MessageKind.CONTACT
+
+
+def kind_for_file(name: str) -> MessageKind:
+    """Kind of an attachment from its name: extension first, `STICKER` in the name for webp."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    kind = _EXTENSION_KINDS.get(ext, MessageKind.DOCUMENT)
+    if ext == "webp" and "STICKER" in name.upper():
+        return MessageKind.STICKER
+    return kind
+
+
+# "IMG-20230922-WA0006.jpg (arquivo anexado)" — Android, any language.
+_FILE_ATTACHED = re.compile(
+    r"(?P<file>\S.*?\.[A-Za-z0-9]{1,6})\s+\((?:arquivo anexado|file attached|Datei angehängt"
+    r"|archivo adjunto|fichier joint|file allegato|bestand bijgevoegd)\)",
+    re.IGNORECASE,
+)
+# "<attached: 00000012-PHOTO-2020-01-01-10-00-00.jpg>" — iOS; may follow a document title.
+_ANGLE_ATTACHED = re.compile(
+    r"<\s*(?:attached|anexado|anexo|Anhang|adjunto|allegato|pièce jointe|joint)\s*:\s*"
+    r"(?P<file>[^<>]+?)\s*>$",
+    re.IGNORECASE,
+)
+# "2015-08-04-PHOTO-00004762.jpg <attached>" — older iOS.
+_TRAILING_ATTACHED = re.compile(
+    r"(?P<file>\S.*?\.[A-Za-z0-9]{1,6})\s*<(?:attached|anexado|Anhang|adjunto)>$",
+    re.IGNORECASE,
+)
+# "<Mídia oculta>", "<Media omitted>", "<Medien ausgeschlossen>" — Android without media.
+_MEDIA_OMITTED = frozenset(
+    {
+        "<mídia oculta>",
+        "<arquivo de mídia oculto>",
+        "<media omitted>",
+        "<medien ausgeschlossen>",
+        "<multimedia omitido>",
+        "<archivo omitido>",
+        "<médias omis>",
+        "<media omessi>",
+        "<media weggelaten>",
+    }
+)
+# "image omitted", "Bild weggelassen", "áudio ocultado" — iOS without media; the word says the type.
+_WORD_OMITTED = re.compile(
+    r"(?:(?P<file>\S.*?\.[A-Za-z0-9]{1,6})\s*•.*?\s)?(?P<word>[^\W\d_][\w -]*?)\s+"
+    r"(?:omitted|omitid[oa]|ocultad[oa]|ocult[oa]|weggelassen|ausgelassen|omis|omise|omesso)$",
+    re.IGNORECASE,
+)
+_OMITTED_SUFFIXES = (
+    "omitted",
+    "omitido",
+    "omitida",
+    "ocultado",
+    "ocultada",
+    "oculto",
+    "oculta",
+    "weggelassen",
+    "ausgelassen",
+    "omis",
+    "omise",
+    "omesso",
+)
+_WORD_KINDS: dict[str, MessageKind] = {
+    "image": MessageKind.IMAGE,
+    "imagem": MessageKind.IMAGE,
+    "imagen": MessageKind.IMAGE,
+    "bild": MessageKind.IMAGE,
+    "photo": MessageKind.IMAGE,
+    "foto": MessageKind.IMAGE,
+    "gif": MessageKind.VIDEO,
+    "video": MessageKind.VIDEO,
+    "vídeo": MessageKind.VIDEO,
+    "vidéo": MessageKind.VIDEO,
+    "audio": MessageKind.AUDIO,
+    "áudio": MessageKind.AUDIO,
+    "audio message": MessageKind.AUDIO,
+    "sprachnachricht": MessageKind.AUDIO,
+    "sticker": MessageKind.STICKER,
+    "figurinha": MessageKind.STICKER,
+    "document": MessageKind.DOCUMENT,
+    "documento": MessageKind.DOCUMENT,
+    "dokument": MessageKind.DOCUMENT,
+    "contact card": MessageKind.CONTACT,
+    "cartão de contato": MessageKind.CONTACT,
+    "cartão do contato": MessageKind.CONTACT,
+    "kontaktkarte": MessageKind.CONTACT,
+    "tarjeta de contacto": MessageKind.CONTACT,
+}
+_DELETED = frozenset(
+    {
+        "mensagem apagada",
+        "esta mensagem foi apagada",
+        "você apagou esta mensagem",
+        "voce apagou esta mensagem",
+        "this message was deleted",
+        "you deleted this message",
+        "diese nachricht wurde gelöscht",
+        "du hast diese nachricht gelöscht",
+        "se eliminó este mensaje",
+        "eliminaste este mensaje",
+        "ce message a été supprimé",
+        "vous avez supprimé ce message",
+    }
+)
+_DELETED_MAX_LEN = max(len(marker) for marker in _DELETED) + 2
+_EDITED = re.compile(
+    r"\s*<(?:Mensagem editada|This message was edited|Diese Nachricht wurde bearbeitet"
+    r"|Se editó este mensaje\.?|Ce message a été modifié)>$",
+    re.IGNORECASE,
+)
+_LOCATION_PREFIXES = (
+    "location:",
+    "Location:",
+    "localização:",
+    "Localização:",
+    "Standort:",
+    "standort:",
+    "ubicación:",
+    "Ubicación:",
+    "localisation:",
+    "Localisation:",
+)
+_LIVE_LOCATION = frozenset(
+    {
+        "live location shared",
+        "localização em tempo real compartilhada",
+        "live-standort wird geteilt",
+        "ubicación en tiempo real compartida",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    kind: MessageKind
+    text: str
+    attachment: str | None = None
+    edited: bool = False
+
+
+def strip_edited(text: str) -> tuple[str, bool]:
+    """Remove a trailing "<Mensagem editada>"-style marker; say whether there was one."""
+    if text.endswith(">"):
+        match = _EDITED.search(text)
+        if match:
+            return text[: match.start()], True
+    return text, False
+
+
+def classify(first: str, rest: str | None) -> Content:
+    """Read a message from its first line's text (after the author) and its continuation lines.
+
+    A caption on the lines after an attachment belongs to that attachment, so for attachments the
+    continuation lines become the text and the placeholder itself is dropped.
+    """
+    full = first if rest is None else f"{first}\n{rest}"
+    full, edited = strip_edited(full)
+    full = full.strip()
+    if rest is None:
+        first = full
+    else:
+        first = first.strip()
+        if edited and "\n" not in full:  # the marker sat alone on the last continuation line
+            rest = None
+    caption = "" if rest is None else full.partition("\n")[2].strip()
+    head = first
+    if not head:
+        return Content(MessageKind.TEXT, full, None, edited)
+    last = head[-1]
+    if last == ")":
+        match = _FILE_ATTACHED.fullmatch(head)
+        if match:
+            name = match["file"].strip()
+            return Content(kind_for_file(name), caption, name, edited)
+    elif last == ">":
+        if head.lower() in _MEDIA_OMITTED:
+            return Content(MessageKind.MEDIA, caption, None, edited)
+        match = _ANGLE_ATTACHED.search(head) or _TRAILING_ATTACHED.fullmatch(head)
+        if match:
+            name = match["file"].strip()
+            return Content(kind_for_file(name), caption, name, edited)
+    elif head.endswith(_OMITTED_SUFFIXES):
+        match = _WORD_OMITTED.fullmatch(head)
+        if match:
+            # Only known words: "the details were omitted" is a sentence, not a placeholder.
+            kind = _WORD_KINDS.get(match["word"].strip().lower())
+            if kind is not None:
+                name = match["file"].strip() if match["file"] else None
+                return Content(kind, caption, name, edited)
+    if len(head) <= _DELETED_MAX_LEN and rest is None:
+        lowered = head.rstrip(".").lower()
+        if lowered in _DELETED:
+            return Content(MessageKind.DELETED, "", None, edited)
+        if lowered in _LIVE_LOCATION:
+            return Content(MessageKind.LOCATION, full, None, edited)
+    if head.startswith(_LOCATION_PREFIXES):
+        return Content(MessageKind.LOCATION, full, None, edited)
+    return Content(MessageKind.TEXT, full, None, edited)
+
+
+# Phrases of WhatsApp's own event lines. Used only where a line could be either a message or an
+# event: an iOS line whose text starts with a mark, or a would-be author that is really a sentence.
+_SYSTEM_PHRASES = re.compile(
+    r"end-to-end encrypted|end-to-end encryption|criptografia de ponta a ponta"
+    r"|Ende-zu-Ende-verschlüsselt|cifrado de extremo a extremo"
+    r"|\bcreated (?:the )?group\b|\bcriou o grupo\b|hat die Gruppe .*erstellt|\bcreó el grupo\b"
+    r"|\badded\b|\badicionou\b|\bhinzugefügt\b|\bañadió\b"
+    r"|\bremoved\b|\bremoveu\b|\bentfernt\b"
+    r"|\bleft$|\bsaiu$|\bhat die Gruppe verlassen\b|\bsalió\b"
+    r"|\bjoined using\b|\bentrou usando\b|\bbeigetreten\b"
+    r"|\bchanged (?:the|this) group|\bchanged the subject\b|\bchanged their phone number\b"
+    r"|\bchanged to\b|\bmudou (?:o|a|de|para)\b|\balterou (?:o|a)\b|\bgeändert\b|\bcambió\b"
+    r"|\bsecurity code\b|\bcódigo de segurança\b|\bSicherheitsnummer\b"
+    r"|\bdisappearing messages\b|\bmensagens temporárias\b|\bselbstlöschende\b"
+    r"|\bis now an admin\b|\bagora é admin|\bno longer an admin\b|\bnão é mais admin"
+    r"|\bMissed (?:voice|video) call\b|\bChamada de (?:voz|vídeo) perdida\b"
+    r"|\bVerpasster (?:Sprach|Video)anruf\b"
+    r"|\bpinned a message\b|\bfixou uma mensagem\b",
+    re.IGNORECASE,
+)
+# Encryption notices open a chat and, on iOS, carry the chat's name as their "author".
+_ENCRYPTION_NOTICE = re.compile(
+    r"^(?:Messages and calls are end-to-end encrypted|Messages (?:you send )?to this (?:group|chat)"
+    r" (?:are|is) now secured|As mensagens e as chamadas são protegidas|As mensagens (?:que você"
+    r" enviar )?(?:para|a) (?:este|esse) (?:grupo|conversa)"
+    r"|Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt|Nachrichten, die du (?:an )?diese"
+    r"|Los mensajes y las llamadas están cifrados)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_system_text(text: str) -> bool:
+    """True when `text` reads like one of WhatsApp's own event lines."""
+    return _SYSTEM_PHRASES.search(text) is not None
+
+
+def is_encryption_notice(text: str) -> bool:
+    return _ENCRYPTION_NOTICE.match(text) is not None

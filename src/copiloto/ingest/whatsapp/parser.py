@@ -1,0 +1,326 @@
+"""Parse the text of a WhatsApp "Export chat" file into messages, system lines and problems.
+
+Every physical line ends up in exactly one place: a message (its header line and continuation lines),
+a system line, a problem, or the count of blank lines between messages; `accounting.py` checks it.
+
+The parser makes two passes. The first finds header lines with one precompiled regex (guarded by a
+one-character test so continuation lines cost almost nothing) and learns the file's shape: which
+header separators it uses, whether its dates are day- or month-first, who its authors are. The second
+builds the records with that knowledge, so a header is read the same way at line 3 as at line 30,000.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from copiloto.domain.enums import MessageKind
+from copiloto.ingest.whatsapp import content
+from copiloto.ingest.whatsapp.dates import (
+    DateFields,
+    decide_pair_order,
+    resolve_date,
+    year_position,
+)
+from copiloto.ingest.whatsapp.model import (
+    DateOrder,
+    ParsedExport,
+    ParsedMessage,
+    ParseProblem,
+    Platform,
+    SystemLine,
+)
+
+log = logging.getLogger(__name__)
+
+# One header: date, time, optional AM/PM, then the separator before the author. Runs on lines whose
+# invisible marks are already removed and whose odd spaces (U+202F, U+00A0) are plain spaces.
+_HEADER = re.compile(
+    r"(?P<bracket>\[)?"
+    r"(?P<d1>\d{1,4})(?P<sep>[./-]) ?(?P<d2>\d{1,4})(?P=sep) ?(?P<d3>\d{1,4})\.?"
+    r",? (?:klo )?"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
+    r"(?: ?(?P<ampm>[AaPp])\.? ?[Mm]\.?)?"
+    r"\.?"
+    r"(?P<tail>\] - |\] ?| - |: | )"
+    r"(?P<body>.*)"
+)
+_GROUP_INDEX = {name: index - 1 for name, index in _HEADER.groupindex.items()}
+_D1, _D2, _D3 = _GROUP_INDEX["d1"], _GROUP_INDEX["d2"], _GROUP_INDEX["d3"]
+_HOUR, _MINUTE, _SECOND = _GROUP_INDEX["hour"], _GROUP_INDEX["minute"], _GROUP_INDEX["second"]
+_AMPM, _TAIL, _BODY = _GROUP_INDEX["ampm"], _GROUP_INDEX["tail"], _GROUP_INDEX["body"]
+_BRACKET = _GROUP_INDEX["bracket"]
+
+# Separators that only a header has. ": " and a bare space also occur in the wild, but a message
+# line that starts with a date ("10/05/2024 14:00 reunião") has them too, so a file that uses a
+# strong separator anywhere does not get the weak ones.
+_STRONG_TAILS = frozenset({"] - ", "] ", "]", " - "})
+_HEADER_STARTS = frozenset("0123456789[")
+_MARKS_RE = re.compile(f"[{content.MARKS}]")
+_ODD_SPACES_RE = re.compile(f"[{content.ODD_SPACES}]")
+_NOTICE_STARTS = ("Messages", "As mensagens", "Nachrichten", "Los mensajes", "Mensagens")
+
+Groups = Sequence[str | None]
+
+
+def split_lines(text: str) -> list[str]:
+    """Physical lines: LF, CRLF or CR endings; a final empty line (the file's last newline) dropped."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def clean_text(text: str) -> str:
+    """Drop invisible marks (U+200E, U+FEFF, U+202A…) and make odd spaces plain, in one pass each."""
+    if _MARKS_RE.search(text):
+        text = _MARKS_RE.sub("", text)
+    if _ODD_SPACES_RE.search(text):
+        text = _ODD_SPACES_RE.sub(" ", text)
+    return text
+
+
+def _timestamp(day: date, groups: Groups) -> datetime | None:
+    hour = int(groups[_HOUR])  # type: ignore[arg-type]
+    minute = int(groups[_MINUTE])  # type: ignore[arg-type]
+    second_text = groups[_SECOND]
+    second = int(second_text) if second_text else 0
+    ampm = groups[_AMPM]
+    if ampm is not None:
+        # Lenient on purpose: hand-edited exports write "23:59 PM" and "00:04 AM".
+        if ampm in "pP":
+            if hour < 12:
+                hour += 12
+        elif hour == 12:
+            hour = 0
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return datetime(day.year, day.month, day.day, hour, minute, second)
+
+
+def _split_author(body: str, known: dict[str, int]) -> tuple[str, str] | None:
+    """(author, text) of a header body, or None when it has no "author: " part (a system line).
+
+    Names may hold ": " themselves ("Loja: Centro"), so when a body has several, the longest
+    prefix that is an author elsewhere in the file wins; otherwise the first ": " splits.
+    """
+    cut = body.find(": ")
+    if cut == -1:
+        if body.endswith(":") and len(body) > 1:  # "Carol:" — an empty message
+            return body[:-1], ""
+        cut = body.find(":")
+        while cut > 0:  # "John Doe:." — only for an author the file already knows
+            if body[:cut].strip() in known:
+                return body[:cut], body[cut + 1 :]
+            cut = body.find(":", cut + 1)
+        return None
+    best = cut
+    following = body.find(": ", cut + 2)
+    while following != -1:
+        if body[:following].strip() in known:
+            best = following
+        following = body.find(": ", following + 2)
+    return body[:best], body[best + 2 :]
+
+
+def _clean_author(author: str) -> str:
+    author = author.strip()
+    if author.startswith("~"):  # recent Android marks contacts not in the phone book with "~ "
+        author = author[1:].lstrip()
+    return author
+
+
+def _decide_platform(heads: Sequence[tuple[int, Groups]]) -> Platform:
+    ios = sum(1 for _, groups in heads if groups[_BRACKET] or groups[_TAIL] == ": ")
+    return "ios" if ios * 2 > len(heads) else "android"
+
+
+def _decide_date_order(
+    heads: Sequence[tuple[int, Groups]], locale_hint: str | None
+) -> tuple[DateOrder, bool]:
+    """The file's reported order and whether its non-year-first dates are day-first."""
+    distinct: dict[DateFields, None] = {}
+    has_ampm = False
+    for _, groups in heads:
+        distinct[(groups[_D1], groups[_D2], groups[_D3])] = None  # type: ignore[index]
+        if groups[_AMPM] is not None:
+            has_ampm = True
+    pair_order = decide_pair_order(list(distinct), has_ampm=has_ampm, locale_hint=locale_hint)
+    year_first = sum(1 for fields in distinct if year_position(fields) == 0)
+    reported: DateOrder = "ymd" if distinct and year_first * 2 > len(distinct) else pair_order
+    return reported, pair_order == "dmy"
+
+
+def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
+    """Read a whole export. Never raises on content: unreadable lines become `ParseProblem`s.
+
+    `locale_hint` ("pt-BR", "en-US", "de"…) only breaks the tie when no date in the file tells
+    whether the day or the month comes first.
+    """
+    raw_lines = split_lines(text)
+    cleaned = clean_text(text)
+    lines = raw_lines if cleaned is text else split_lines(cleaned)
+    has_marks = lines is not raw_lines
+    line_total = len(lines)
+
+    match = _HEADER.match
+    starts = _HEADER_STARTS
+    heads: list[tuple[int, Groups]] = []
+    for index, line in enumerate(lines):
+        if line[:1] in starts:
+            found = match(line)
+            if found is not None:
+                heads.append((index, found.groups()))
+    if any(groups[_TAIL] in _STRONG_TAILS for _, groups in heads):
+        heads = [head for head in heads if head[1][_TAIL] in _STRONG_TAILS]
+
+    platform = _decide_platform(heads)
+    date_order, day_first = _decide_date_order(heads, locale_hint)
+
+    # Authors from bodies with exactly one ": ", to settle the ambiguous ones.
+    known: dict[str, int] = {}
+    for _, groups in heads:
+        body: str = groups[_BODY]  # type: ignore[assignment]
+        cut = body.find(": ")
+        if cut > 0 and body.find(": ", cut + 2) == -1:
+            name = body[:cut].strip()
+            known[name] = known.get(name, 0) + 1
+        elif cut == -1 and body.endswith(":") and len(body) > 1:
+            name = body[:-1].strip()
+            known[name] = known.get(name, 0) + 1
+
+    messages: list[ParsedMessage] = []
+    system: list[SystemLine] = []
+    problems: list[ParseProblem] = []
+    blank = 0
+
+    first_head = heads[0][0] if heads else line_total
+    for index in range(first_head):
+        if lines[index].strip():
+            problems.append(
+                ParseProblem(index + 1, raw_lines[index], "line before the first message header")
+            )
+        else:
+            blank += 1
+
+    dates: dict[tuple[str | None, ...], date | None] = {}
+    classify = content.classify
+    text_kind = MessageKind.TEXT
+    head_total = len(heads)
+    for position, (index, groups) in enumerate(heads):
+        end = heads[position + 1][0] if position + 1 < head_total else line_total
+        stop = end
+        while stop > index + 1 and not lines[stop - 1].strip():
+            stop -= 1
+        blank += end - stop
+
+        key = (groups[_D1], groups[_D2], groups[_D3])
+        day = dates.get(key, date.min)
+        if day is date.min:
+            day = dates[key] = resolve_date(key, day_first=day_first)  # type: ignore[arg-type]
+        sent_at = _timestamp(day, groups) if day is not None else None
+        if sent_at is None:
+            problems.append(ParseProblem(index + 1, raw_lines[index], "invalid date or time"))
+            blank += _orphan_lines(
+                lines, raw_lines, index + 1, stop, problems, "continuation of an unreadable line"
+            )
+            continue
+
+        body = groups[_BODY]  # type: ignore[assignment]
+        split = _split_author(body, known)
+        if split is None:
+            system.append(SystemLine(index + 1, sent_at, body.strip()))
+            blank += _orphan_lines(
+                lines, raw_lines, index + 1, stop, problems, "line after a one-line system line"
+            )
+            continue
+        author_raw, first = split
+        author = _clean_author(author_raw)
+        if not author or (known.get(author, 0) < 2 and content.looks_like_system_text(author_raw)):
+            # 'You changed the subject from "a: b"' — the would-be author is a sentence.
+            system.append(SystemLine(index + 1, sent_at, body.strip()))
+            blank += _orphan_lines(
+                lines, raw_lines, index + 1, stop, problems, "line after a one-line system line"
+            )
+            continue
+
+        rest = "\n".join(lines[index + 1 : stop]) if stop > index + 1 else None
+        read = classify(first, rest)
+        if (
+            read.kind is text_kind
+            and rest is None
+            and _is_system_text(read.text, raw_lines[index] if has_marks else None)
+        ):
+            # iOS writes group events as "Chat name: \u200eAna added Bia".
+            system.append(SystemLine(index + 1, sent_at, read.text))
+            continue
+        messages.append(
+            ParsedMessage(
+                index + 1,
+                sent_at,
+                author,
+                read.text,
+                read.kind,
+                read.attachment,
+                read.edited,
+                stop - index,
+            )
+        )
+
+    if problems:
+        problems.sort(key=lambda problem: problem.line_no)
+        log.info("export has %d unreadable lines of %d", len(problems), line_total)
+    return ParsedExport(
+        platform=platform,
+        date_order=date_order,
+        messages=messages,
+        system=system,
+        problems=problems,
+        line_count=line_total,
+        blank_lines=blank,
+    )
+
+
+def _is_system_text(text: str, raw_line: str | None) -> bool:
+    """An iOS event line under the chat's name: the encryption notice, or a marked event phrase."""
+    if text.startswith(_NOTICE_STARTS) and content.is_encryption_notice(text):
+        return True
+    return (
+        raw_line is not None
+        and "\u200e" in raw_line
+        and _text_starts_with_mark(raw_line, text)
+        and content.looks_like_system_text(text)
+    )
+
+
+def _text_starts_with_mark(raw_line: str, text: str) -> bool:
+    """True when the raw line has a left-to-right mark right before `text` begins."""
+    start = text[:12]
+    at = raw_line.rfind(start)
+    while at > 0:
+        if raw_line[at - 1] in content.MARKS:
+            return True
+        at = raw_line.rfind(start, 0, at)
+    return False
+
+
+def _orphan_lines(
+    lines: list[str],
+    raw_lines: list[str],
+    start: int,
+    stop: int,
+    problems: list[ParseProblem],
+    reason: str,
+) -> int:
+    """Report the non-blank lines in [start, stop) as problems; return how many were blank."""
+    blank = 0
+    for index in range(start, stop):
+        if lines[index].strip():
+            problems.append(ParseProblem(index + 1, raw_lines[index], reason))
+        else:
+            blank += 1
+    return blank
