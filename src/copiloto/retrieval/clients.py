@@ -59,7 +59,7 @@ def resolve_client(session: Session, name_or_phone: str, *, seller_id: int | Non
         statement = statement.where(Client.seller_id == seller_id)
     clients = list(session.exec(statement).all())
 
-    if looks_like_phone(query):
+    if looks_like_phone(query.removeprefix("whatsapp:")):
         phone = to_e164(query)
         by_phone = [c for c in clients if phone and c.phone == phone]
         if len(by_phone) == 1:

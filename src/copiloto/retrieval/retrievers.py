@@ -219,12 +219,12 @@ def _ms(started: float) -> float:
 
 
 def _rank_scores(evidence: Sequence[Evidence]) -> list[float]:
-    """Scores on a common scale: a store's raw scores (cosine, RRF) are not comparable across
-    stores, so re-ranking multiplies a rank-based score (1/(rank+1)) blended with the raw one."""
+    """Scores relative to the best one: raw scales differ by store and fusion (cosine, RRF), and
+    the boosts below are multiplicative, so only ratios matter."""
     if not evidence:
         return []
     top = max(item.score for item in evidence) or 1.0
-    return [0.5 / (rank + 1) + 0.5 * (item.score / top) for rank, item in enumerate(evidence)]
+    return [item.score / top for item in evidence]
 
 
 class ClientHistoryRetriever(_IndexSearch):
