@@ -350,3 +350,7 @@ class IndexEntry(SQLModel, table=True):
     fingerprint: str = Field(sa_type=sa.String(64))
     embedder: str = Field(sa_type=sa.String(60))
     indexed_at: datetime = time_field(nullable=False, default_now=True)
+
+
+# ChainLit's tables live in the same metadata so that one migration creates everything.
+from copiloto.storage import chainlit_tables  # noqa: E402, F401

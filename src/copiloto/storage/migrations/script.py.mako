@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+from sqlalchemy import Text
+from sqlalchemy.dialects import postgresql
 
 import copiloto.storage.tables
 

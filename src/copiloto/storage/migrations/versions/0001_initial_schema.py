@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 15:54:56.414470
+Create Date: 2026-11-25 16:00:42.256067
 """
 
 from collections.abc import Sequence
@@ -10,10 +10,12 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+from sqlalchemy import Text
+from sqlalchemy.dialects import postgresql
 
 import copiloto.storage.tables
 
-
+from sqlalchemy.dialects import postgresql
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -126,6 +128,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_sellers_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_sellers_phone'), ['phone'], unique=False)
 
+    op.create_table('users',
+    sa.Column('id', sa.Text(), nullable=False),
+    sa.Column('identifier', sa.Text(), nullable=False),
+    sa.Column('metadata', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('createdAt', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('identifier')
+    )
     op.create_table('clients',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('seller_id', sa.Integer(), nullable=False),
@@ -180,6 +190,17 @@ def upgrade() -> None:
     with op.batch_alter_table('raw_imports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_raw_imports_sha256'), ['sha256'], unique=True)
 
+    op.create_table('threads',
+    sa.Column('id', sa.Text(), nullable=False),
+    sa.Column('createdAt', sa.Text(), nullable=True),
+    sa.Column('name', sa.Text(), nullable=True),
+    sa.Column('userId', sa.Text(), nullable=True),
+    sa.Column('userIdentifier', sa.Text(), nullable=True),
+    sa.Column('tags', sa.JSON().with_variant(postgresql.ARRAY(Text()), 'postgresql'), nullable=True),
+    sa.Column('metadata', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.ForeignKeyConstraint(['userId'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('briefs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
@@ -212,6 +233,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_conversations_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conversations_seller_id'), ['seller_id'], unique=False)
 
+    op.create_table('elements',
+    sa.Column('id', sa.Text(), nullable=False),
+    sa.Column('threadId', sa.Text(), nullable=True),
+    sa.Column('type', sa.Text(), nullable=True),
+    sa.Column('url', sa.Text(), nullable=True),
+    sa.Column('chainlitKey', sa.Text(), nullable=True),
+    sa.Column('name', sa.Text(), nullable=False),
+    sa.Column('display', sa.Text(), nullable=True),
+    sa.Column('objectKey', sa.Text(), nullable=True),
+    sa.Column('size', sa.Text(), nullable=True),
+    sa.Column('page', sa.Integer(), nullable=True),
+    sa.Column('language', sa.Text(), nullable=True),
+    sa.Column('forId', sa.Text(), nullable=True),
+    sa.Column('mime', sa.Text(), nullable=True),
+    sa.Column('props', sa.Text(), nullable=True),
+    sa.Column('autoPlay', sa.Boolean(), nullable=True),
+    sa.Column('playerConfig', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.ForeignKeyConstraint(['threadId'], ['threads.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('feedbacks',
+    sa.Column('id', sa.Text(), nullable=False),
+    sa.Column('forId', sa.Text(), nullable=False),
+    sa.Column('threadId', sa.Text(), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['threadId'], ['threads.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('import_issues',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('raw_import_id', sa.Integer(), nullable=False),
@@ -245,6 +295,32 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_purchases_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_purchases_seller_id'), ['seller_id'], unique=False)
 
+    op.create_table('steps',
+    sa.Column('id', sa.Text(), nullable=False),
+    sa.Column('name', sa.Text(), nullable=False),
+    sa.Column('type', sa.Text(), nullable=False),
+    sa.Column('threadId', sa.Text(), nullable=False),
+    sa.Column('parentId', sa.Text(), nullable=True),
+    sa.Column('streaming', sa.Boolean(), nullable=False),
+    sa.Column('waitForAnswer', sa.Boolean(), nullable=True),
+    sa.Column('isError', sa.Boolean(), nullable=True),
+    sa.Column('metadata', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('tags', sa.JSON().with_variant(postgresql.ARRAY(Text()), 'postgresql'), nullable=True),
+    sa.Column('input', sa.Text(), nullable=True),
+    sa.Column('output', sa.Text(), nullable=True),
+    sa.Column('createdAt', sa.Text(), nullable=True),
+    sa.Column('command', sa.Text(), nullable=True),
+    sa.Column('start', sa.Text(), nullable=True),
+    sa.Column('end', sa.Text(), nullable=True),
+    sa.Column('generation', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('showInput', sa.Text(), nullable=True),
+    sa.Column('language', sa.Text(), nullable=True),
+    sa.Column('indent', sa.Integer(), nullable=True),
+    sa.Column('defaultOpen', sa.Boolean(), nullable=True),
+    sa.Column('modes', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.ForeignKeyConstraint(['threadId'], ['threads.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('conversation_id', sa.Integer(), nullable=False),
@@ -333,6 +409,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_messages_client_time')
 
     op.drop_table('messages')
+    op.drop_table('steps')
     with op.batch_alter_table('purchases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_purchases_seller_id'))
         batch_op.drop_index(batch_op.f('ix_purchases_client_id'))
@@ -342,12 +419,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_import_issues_raw_import_id'))
 
     op.drop_table('import_issues')
+    op.drop_table('feedbacks')
+    op.drop_table('elements')
     with op.batch_alter_table('conversations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conversations_seller_id'))
         batch_op.drop_index(batch_op.f('ix_conversations_client_id'))
 
     op.drop_table('conversations')
     op.drop_table('briefs')
+    op.drop_table('threads')
     with op.batch_alter_table('raw_imports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_raw_imports_sha256'))
 
@@ -363,6 +443,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_clients_last_message_at'))
 
     op.drop_table('clients')
+    op.drop_table('users')
     with op.batch_alter_table('sellers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sellers_phone'))
         batch_op.drop_index(batch_op.f('ix_sellers_name'))
