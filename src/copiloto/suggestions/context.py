@@ -35,6 +35,8 @@ STAGE_LABELS = {
 }
 TOKEN_SAFETY = 1.2  # cl100k counts Portuguese a little lower than Qwen's tokenizer does
 _MIN_PIECE_TOKENS = 40
+_HISTORY_HEADER = "## CONVERSA COM O CLIENTE"
+_SIMILAR_HEADER = "## TRECHOS RELACIONADOS (outras conversas e documentos)"
 
 
 @cache
@@ -207,7 +209,8 @@ def build_context(
     """
     facts_text = render_facts(facts, tz=tz) if facts else "(nenhum cliente selecionado)"
     facts_block = f"## FATOS (calculados pelo sistema; corretos)\n{facts_text}"
-    remaining = max(budget_tokens - count_tokens(facts_block), 0)
+    headers = count_tokens(_HISTORY_HEADER) + count_tokens(_SIMILAR_HEADER) + 4
+    remaining = max(budget_tokens - count_tokens(facts_block) - headers, 0)
     history_budget = int(remaining * (history_share if similar else 1.0))
     newest_first = sorted(history, key=lambda piece: piece.time, reverse=True)
     history_fit, used, truncated, dropped = _fit(newest_first, history_budget, tz)
@@ -215,14 +218,11 @@ def build_context(
     history_fit.sort(key=lambda item: item[0].time)
     blocks = [facts_block]
     if history_fit:
-        blocks.append("## CONVERSA COM O CLIENTE\n" + "\n".join(line for _, line in history_fit))
+        blocks.append(_HISTORY_HEADER + "\n" + "\n".join(line for _, line in history_fit))
     else:
-        blocks.append("## CONVERSA COM O CLIENTE\n(nenhuma mensagem disponível)")
+        blocks.append(_HISTORY_HEADER + "\n(nenhuma mensagem disponível)")
     if similar_fit:
-        blocks.append(
-            "## TRECHOS RELACIONADOS (outras conversas e documentos)\n"
-            + "\n".join(line for _, line in similar_fit)
-        )
+        blocks.append(_SIMILAR_HEADER + "\n" + "\n".join(line for _, line in similar_fit))
     if truncated + truncated2 + dropped + dropped2:
         log.info(
             "context budget %d tokens: %d piece(s) cut, %d left out",

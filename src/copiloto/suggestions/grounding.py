@@ -218,9 +218,7 @@ class GroundingContext:
         for claim in extract_claims(text):
             self.values |= claim.values
             if claim.day_month:
-                day, month = claim.day_month
                 self.day_months.add(claim.day_month)
-                self.values |= {Decimal(day), Decimal(month)}
             if claim.year:
                 self.years.add(claim.year)
                 self.values.add(Decimal(claim.year))
@@ -228,7 +226,6 @@ class GroundingContext:
                 hour, minute = claim.hour_minute
                 self.times.add((hour, minute))
                 self.hours.add(hour)
-                self.values.add(Decimal(hour))
             if claim.digits:
                 self.phones.add(claim.digits)
 
