@@ -405,3 +405,17 @@ def test_factory_defaults_to_edge_under_data_dir(tmp_path: Path) -> None:
     assert isinstance(store, EdgeVectorStore)
     assert Path(store.path) == tmp_path / "data" / "qdrant" / "copiloto"
     store.close()
+
+
+def test_factory_shares_one_open_edge_store_per_folder(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    first = build_vector_store(settings, dim=DIM)
+    second = build_vector_store(settings, dim=DIM)
+    assert first is second  # the engine locks its WAL: a second handle would fail
+    first.add(make_nodes())
+    with pytest.raises(ValueError):
+        build_vector_store(settings, dim=DIM + 1)
+    first.close()
+    reopened = build_vector_store(settings, dim=DIM)
+    assert reopened is not first and reopened.count() == len(CORPUS)
+    reopened.close()

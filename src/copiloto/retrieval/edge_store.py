@@ -5,7 +5,8 @@ Why not qdrant-client's local mode: it is a pure-Python stand-in (seconds per fi
 server to run. The schema, payload and query plans are the ones in `vector_store.py`, shared with
 the server store, so moving to a Qdrant server later is a re-index, not a rewrite.
 
-One `EdgeVectorStore` per folder per process: the shard holds its files open.
+The engine allows one open handle per folder (its WAL is locked): `EdgeVectorStore.open` hands out
+the instance already open for a folder, so the indexer and the retrievers share it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ from copiloto.retrieval.vector_store import (
 )
 
 log = logging.getLogger(__name__)
+
+_open_stores: dict[str, EdgeVectorStore] = {}
+_open_lock = threading.Lock()
 
 
 def _schema(kind: PayloadType) -> Any:
@@ -129,6 +133,19 @@ class EdgeVectorStore(BasePydanticVectorStore):
     @classmethod
     def class_name(cls) -> str:
         return "EdgeVectorStore"
+
+    @classmethod
+    def open(cls, path: str | Path, *, dim: int) -> EdgeVectorStore:
+        """The store open on `path` in this process, opening it on first use."""
+        key = str(Path(path).resolve())
+        with _open_lock:
+            store = _open_stores.get(key)
+            if store is None or store._shard is None:
+                store = cls(path, dim=dim)
+                _open_stores[key] = store
+            elif store.dim != dim:
+                raise ValueError(f"{path} is open with dim {store.dim}, not {dim}")
+            return store
 
     def _config(self) -> Any:
         import qdrant_edge as qe
@@ -234,8 +251,15 @@ class EdgeVectorStore(BasePydanticVectorStore):
 
     def close(self) -> None:
         with self._lock:
+            if self._shard is None:
+                return
             self._shard.flush()
             self._shard.close()
+            self._shard = None
+        with _open_lock:
+            key = str(Path(self.path).resolve())
+            if _open_stores.get(key) is self:
+                del _open_stores[key]
 
     # --- reads -----------------------------------------------------------------------------------
 

@@ -356,4 +356,4 @@ def build_vector_store(settings: Settings, *, dim: int) -> BasePydanticVectorSto
         )
     from copiloto.retrieval.edge_store import EdgeVectorStore
 
-    return EdgeVectorStore(settings.data_dir / "qdrant" / settings.qdrant_collection, dim=dim)
+    return EdgeVectorStore.open(settings.data_dir / "qdrant" / settings.qdrant_collection, dim=dim)
