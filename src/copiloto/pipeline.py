@@ -1,0 +1,189 @@
+"""The one-way pipeline after data lands: media → analysis → index → briefs.
+
+Each step works only on what is pending, so running the pipeline again is cheap and a failed step
+is simply retried on the next run. `copiloto ingest`, `copiloto process`, the worker and the demo
+all call this one object.
+"""
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlmodel import col, func, select
+
+from copiloto.container import Container
+from copiloto.domain.enums import MessageKind, ProcessingState
+from copiloto.storage.tables import Brief, Client, MediaAsset, Message
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+MEDIA_MAX_ATTEMPTS = 3
+
+
+@dataclass
+class PipelineReport:
+    media_done: int = 0
+    media_failed: int = 0
+    classified: int = 0
+    indexed: int = 0
+    briefs: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Pipeline:
+    def __init__(self, container: Container) -> None:
+        self.container = container
+        self._lock = threading.Lock()
+
+    def run(self, *, briefs: int = 0, progress: Progress | None = None) -> PipelineReport:
+        """Run every step on what is pending; compute at most `briefs` stale briefs."""
+        report = PipelineReport()
+        with self._lock:
+            self.process_media(report, progress=progress)
+            self.analyze(report, progress=progress)
+            self.index(report, progress=progress)
+            if briefs:
+                self.refresh_briefs(report, limit=briefs)
+        return report
+
+    def pending_media(self) -> list[int]:
+        with self.container.session() as session:
+            return list(
+                session.exec(
+                    select(MediaAsset.id).where(
+                        col(MediaAsset.state).in_(
+                            [ProcessingState.PENDING, ProcessingState.FAILED]
+                        ),
+                        MediaAsset.attempts < MEDIA_MAX_ATTEMPTS,
+                        col(MediaAsset.blob_path).is_not(None),
+                    )
+                ).all()
+            )
+
+    def process_media(self, report: PipelineReport, *, progress: Progress | None = None) -> None:
+        from copiloto.media.processing import process_asset
+
+        ids = self.pending_media()
+        for done, asset_id in enumerate(ids, start=1):
+            with self.container.session() as session:
+                asset = session.get(MediaAsset, asset_id)
+                if asset is None:
+                    continue
+                kind = MessageKind(asset.kind)
+                process_asset(
+                    session,
+                    asset,
+                    data_dir=self.container.settings.data_dir,
+                    transcriber=self.container.transcriber if kind is MessageKind.AUDIO else None,
+                    extractor=self.container.extractor if kind is not MessageKind.AUDIO else None,
+                )
+                if asset.state == ProcessingState.DONE:
+                    report.media_done += 1
+                    # the message's text changed: analyse and index it again
+                    for message in session.exec(
+                        select(Message).where(Message.media_asset_id == asset_id)
+                    ):
+                        message.analyzed_at = None
+                        message.indexed_at = None
+                        session.add(message)
+                else:
+                    report.media_failed += 1
+                    report.errors.append(f"{asset.filename}: {asset.error}")
+                session.commit()
+            if progress:
+                progress("Transcrevendo áudios e lendo documentos", done, len(ids))
+
+    def analyze(self, report: PipelineReport, *, progress: Progress | None = None) -> None:
+        from copiloto.analysis.pipeline import analyze_pending
+
+        with self.container.session() as session:
+            result = analyze_pending(
+                session,
+                self.container.classifier,
+                tz=self.container.settings.tz,
+                progress=(lambda d, t: progress("Analisando mensagens", d, t))
+                if progress
+                else None,
+            )
+        report.classified += result.classified
+
+    def index(self, report: PipelineReport, *, progress: Progress | None = None) -> None:
+        with self.container.session() as session:
+            result = self.container.indexer.index_pending(
+                session,
+                progress=(lambda d, t: progress("Indexando o histórico", d, t))
+                if progress
+                else None,
+            )
+            session.commit()
+        report.indexed += getattr(result, "indexed", 0) or getattr(result, "added", 0)
+
+    def stale_brief_clients(self, *, limit: int) -> list[int]:
+        """Clients whose cached brief is missing or older than their last message, newest first."""
+        with self.container.session() as session:
+            latest = (
+                select(Message.client_id, func.max(Message.id).label("last_id"))
+                .where(Message.kind != MessageKind.SYSTEM)
+                .group_by(Message.client_id)
+                .subquery()
+            )
+            rows = session.exec(
+                select(Client.id)
+                .join(latest, latest.c.client_id == Client.id)
+                .join(Brief, Brief.client_id == Client.id, isouter=True)
+                .where((col(Brief.id).is_(None)) | (Brief.last_message_id != latest.c.last_id))
+                .order_by(col(Client.last_message_at).desc())
+                .limit(limit)
+            ).all()
+            return list(rows)
+
+    def refresh_briefs(self, report: PipelineReport, *, limit: int) -> None:
+        for client_id in self.stale_brief_clients(limit=limit):
+            try:
+                self.container.workspace.compute_brief(client_id)
+                report.briefs += 1
+            except Exception as error:  # one client's failure must not stop the others
+                log.exception("brief of client %s failed", client_id)
+                report.errors.append(f"brief {client_id}: {error}")
+
+
+class BackgroundLoop:
+    """The server's background work: the job queue (webhooks, downloads) and the pipeline."""
+
+    def __init__(
+        self, container: Container, *, interval_s: float = 5.0, briefs_per_round: int = 1
+    ) -> None:
+        from copiloto.worker.handlers import build_handlers
+        from copiloto.worker.runner import Worker
+
+        self.container = container
+        self.pipeline = Pipeline(container)
+        self.worker = Worker(
+            container.engine,
+            build_handlers(settings=container.settings, engine=container.engine),
+            poll_s=container.settings.worker_poll_s,
+        )
+        self.interval_s = interval_s
+        self.briefs_per_round = briefs_per_round
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._loop, name="copiloto-background", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while not self.stop.is_set():
+            try:
+                self.worker.run_until_idle(max_rounds=50)
+                self.pipeline.run(briefs=self.briefs_per_round)
+            except Exception:
+                log.exception("background round failed; retrying in %.0f s", self.interval_s)
+            self.stop.wait(self.interval_s)
+
+    def close(self) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join(timeout=30)
