@@ -50,20 +50,21 @@ class HashingEmbedder:
         return out / norms
 
 
-def make_memory_store(dim: int):
-    """LlamaIndex's own Qdrant store over the in-process client, hybrid with BM25."""
+def make_store(kind: str, dim: int, folder):
+    """The project's two stores: Qdrant Edge in a folder (default) and the server adapter over
+    qdrant-client's in-process mode (same API as a Qdrant server)."""
+    if kind == "edge":
+        from copiloto.retrieval.edge_store import EdgeVectorStore
+
+        return EdgeVectorStore(folder / f"edge{next(_counter)}", dim=dim)
     import qdrant_client
-    from llama_index.vector_stores.qdrant import QdrantVectorStore
 
-    from copiloto.retrieval.sparse import sparse_documents, sparse_queries
+    from copiloto.retrieval.vector_store import QdrantServerVectorStore
 
-    client = qdrant_client.QdrantClient(":memory:")
-    return QdrantVectorStore(
+    return QdrantServerVectorStore(
+        client=qdrant_client.QdrantClient(":memory:"),
         collection_name=f"test{next(_counter)}",
-        client=client,
-        enable_hybrid=True,
-        sparse_doc_fn=sparse_documents,
-        sparse_query_fn=sparse_queries,
+        dim=dim,
     )
 
 
@@ -72,9 +73,12 @@ def embedder() -> HashingEmbedder:
     return HashingEmbedder()
 
 
-@pytest.fixture
-def vector_store(embedder: HashingEmbedder):
-    return make_memory_store(embedder.dim)
+@pytest.fixture(params=["edge", "qdrant-local"])
+def vector_store(request, embedder: HashingEmbedder, tmp_path):
+    store = make_store(request.param, embedder.dim, tmp_path)
+    yield store
+    if hasattr(store, "close"):
+        store.close()
 
 
 @pytest.fixture
