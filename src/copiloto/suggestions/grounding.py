@@ -192,7 +192,11 @@ def extract_claims(text: str) -> list[Claim]:
 
 @dataclass
 class GroundingContext:
-    """The figures a text may quote: built from the exact context text the model was given."""
+    """The figures a text may quote: built from the exact context text the model was given.
+
+    The day and month of a date, or the hour of a time, do not vouch for a plain number: "12/03"
+    in the context must not make "12x sem juros" look grounded.
+    """
 
     values: set[Decimal] = field(default_factory=set)
     day_months: set[tuple[int, int]] = field(default_factory=set)

@@ -1,0 +1,119 @@
+"""The packaged Qwen2.5-1.5B through llama.cpp: Portuguese generation, latency figures (slow).
+
+Writes its measurements to test-artifacts/llm_latency.json; the README quotes them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import make_evidence
+from copiloto.settings import Settings
+from copiloto.suggestions.generation import BRIEF_TASKS, Generator
+from copiloto.suggestions.local_llm import LocalLLM, assemble_model
+from copiloto.suggestions.prompts import PromptBook
+from copiloto.suggestions.schemas import ClientFacts, Evidence
+
+log = logging.getLogger(__name__)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WINDOW = 4096
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def qwen() -> LocalLLM:
+    # Assembled once into the project's data dir (or COPILOTO_DATA_DIR) and reused across runs.
+    data_dir = Path(os.environ.get("COPILOTO_DATA_DIR", REPO_ROOT / "data"))
+    settings = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+    started = time.perf_counter()
+    path = assemble_model(settings)
+    log.info("model ready in %.1f s", time.perf_counter() - started)
+    llm = LocalLLM(model_path=path, context_window=WINDOW, threads=settings.llm_threads)
+    started = time.perf_counter()
+    llm.load()
+    log.info("model loaded in %.1f s", time.perf_counter() - started)
+    return llm
+
+
+def conversation() -> list[Evidence]:
+    lines = [
+        (201, "Marina", "Boa tarde! Vi o anúncio de energia solar, queria um orçamento."),
+        (202, "Ana", "Boa tarde, Marina! Qual o valor médio da sua conta de luz?"),
+        (203, "Marina", "Uns 450 reais por mês. A casa tem telhado de cerâmica."),
+        (204, "Ana", "Perfeito. Enviei a proposta do kit de 5 kWp: R$ 18.500,00 instalado."),
+        (205, "Marina", "Recebi. Achei um pouco caro, consegue parcelar em 10x sem juros?"),
+        (206, "Marina", "E quanto tempo demora a instalação?"),
+    ]
+    return [
+        make_evidence(i, text, minute=n * 3, author=author)
+        for n, (i, author, text) in enumerate(lines)
+    ]
+
+
+def facts() -> ClientFacts:
+    return ClientFacts(
+        name="Marina Souza",
+        stage="proposal_sent",
+        last_contact=datetime(2025, 3, 12, 17, 15, tzinfo=UTC),
+        days_since_last_contact=2,
+        last_message_from="client",
+        open_proposals=["18500.00"],
+        contact_hours="fim da tarde",
+    )
+
+
+def test_qwen_reply_first_token_and_brief(qwen: LocalLLM, prompt_book: PromptBook) -> None:
+    generator = Generator(llm=qwen, prompts=prompt_book, context_window=WINDOW)
+    history = conversation()
+    context = generator.build_context(
+        facts=facts(), history=history, similar=[], tasks=(*BRIEF_TASKS[:-1], "reply")
+    )
+    messages = prompt_book["reply"].render(
+        context=context.text, tones="formal, descontraído, direto", n_replies="3"
+    )
+    figures: dict[str, float | int | str] = {"context_tokens_estimate": context.tokens}
+
+    def timed_stream(label: str) -> str:
+        started = time.perf_counter()
+        first = None
+        pieces = []
+        for piece in qwen.stream(messages, max_tokens=120, temperature=0.0):
+            if first is None:
+                first = time.perf_counter() - started
+            pieces.append(piece)
+        total = time.perf_counter() - started
+        assert first is not None
+        figures[f"{label}_first_token_s"] = round(first, 2)
+        figures[f"{label}_total_s"] = round(total, 2)
+        figures[f"{label}_pieces_per_s"] = round((len(pieces) - 1) / max(total - first, 1e-6), 1)
+        return "".join(pieces)
+
+    cold = timed_stream("reply_cold")  # the context is read for the first time
+    warm = timed_stream("reply_warm")  # same prefix: llama.cpp reuses its KV cache
+    log.info("reply (stream): %s", warm[:300])
+    assert cold.strip() and warm.strip()
+
+    started = time.perf_counter()
+    brief = generator.brief(facts=facts(), history=history)
+    figures["brief_s"] = round(time.perf_counter() - started, 1)
+    figures["model"] = qwen.name
+    figures["flags"] = len(brief.flags)
+    log.info("brief: %s", brief.model_dump_json(indent=1)[:3000])
+    out = REPO_ROOT / "test-artifacts"
+    out.mkdir(exist_ok=True)
+    (out / "llm_latency.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False))
+    (out / "qwen_brief.json").write_text(brief.model_dump_json(indent=1))
+    log.info("figures: %s", figures)
+
+    assert len(brief.replies) >= 1 and all(r.text.strip() for r in brief.replies)
+    assert brief.profile.text.strip() and brief.last_conversation.text.strip()
+    # Loose ceilings for a loaded 2-core CI box; the real figures go to the artifact.
+    assert figures["reply_warm_first_token_s"] < 10  # type: ignore[operator]
