@@ -201,6 +201,7 @@ def run_vectorstore_eval(
     local_queries: int | None,
     dim: int,
     batch: int = 1000,
+    optimize: bool = False,
 ) -> dict[str, Any]:
     from qdrant_client import QdrantClient
 
@@ -219,7 +220,7 @@ def run_vectorstore_eval(
             nodes[:points],
             qs,
             batch=batch,
-            optimize=True,
+            optimize=optimize,
         )
     local: dict[str, Any] = {"skipped": True}
     if n_local > 0:
@@ -239,6 +240,7 @@ def run_vectorstore_eval(
         "points": points,
         "queries_per_mode": {"edge": queries, "local": q_local if n_local else 0},
         "filter": "client_id == c AND time >= t (≈100 points per client), top 8",
+        "edge_optimized": optimize,
         "edge": edge,
         "local": local,
     }
@@ -279,6 +281,9 @@ def vectorstore_command(
         int | None, typer.Option(help="Queries per mode on local mode (default: min(queries, 30)).")
     ] = None,
     dim: Annotated[int, typer.Option(help="Vector size (384 = e5, 512 = USE).")] = 384,
+    optimize: Annotated[
+        bool, typer.Option(help="Build Edge's HNSW (shard.optimize) before searching.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Qdrant Edge vs qdrant-client local mode: upsert speed and filtered search latency."""
@@ -288,6 +293,7 @@ def vectorstore_command(
         queries=queries,
         local_queries=local_queries,
         dim=dim,
+        optimize=optimize,
     )
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False))
