@@ -8,7 +8,6 @@ each regex is guarded by a cheap string test (`endswith`, `in`) that rejects ord
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from copiloto.domain.enums import MessageKind
 
@@ -114,23 +113,19 @@ _WORD_KINDS: dict[str, MessageKind] = {
     "kontaktkarte": MessageKind.CONTACT,
     "tarjeta de contacto": MessageKind.CONTACT,
 }
-_DELETED = frozenset(
-    {
-        "mensagem apagada",
-        "esta mensagem foi apagada",
-        "você apagou esta mensagem",
-        "voce apagou esta mensagem",
-        "this message was deleted",
-        "you deleted this message",
-        "diese nachricht wurde gelöscht",
-        "du hast diese nachricht gelöscht",
-        "se eliminó este mensaje",
-        "eliminaste este mensaje",
-        "ce message a été supprimé",
-        "vous avez supprimé ce message",
-    }
+_DELETED_MARKERS = (
+    "Mensagem apagada",
+    "Esta mensagem foi apagada",
+    "Você apagou esta mensagem",
+    "This message was deleted",
+    "You deleted this message",
+    "Diese Nachricht wurde gelöscht",
+    "Du hast diese Nachricht gelöscht",
+    "Se eliminó este mensaje",
+    "Eliminaste este mensaje",
+    "Ce message a été supprimé",
+    "Vous avez supprimé ce message",
 )
-_DELETED_MAX_LEN = max(len(marker) for marker in _DELETED) + 2
 _EDITED = re.compile(
     r"\s*<(?:Mensagem editada|This message was edited|Diese Nachricht wurde bearbeitet"
     r"|Se editó este mensaje\.?|Ce message a été modifié)>$",
@@ -148,22 +143,31 @@ _LOCATION_PREFIXES = (
     "localisation:",
     "Localisation:",
 )
-_LIVE_LOCATION = frozenset(
-    {
-        "live location shared",
-        "localização em tempo real compartilhada",
-        "live-standort wird geteilt",
-        "ubicación en tiempo real compartida",
-    }
+_LIVE_LOCATION_MARKERS = (
+    "live location shared",
+    "Localização em tempo real compartilhada",
+    "Live-Standort wird geteilt",
+    "Ubicación en tiempo real compartida",
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Content:
-    kind: MessageKind
-    text: str
-    attachment: str | None = None
-    edited: bool = False
+def _spellings(marker: str) -> set[str]:
+    """The case and final-dot variants a marker is seen in, for exact (hash) lookups."""
+    forms = {marker, marker.lower(), marker[0].upper() + marker[1:]}
+    return forms | {form + "." for form in forms}
+
+
+# Whole-message markers, looked up exactly: one hash per message instead of lowercasing each.
+_WHOLE_MARKERS: dict[str, MessageKind] = {}
+for _marker in _DELETED_MARKERS:
+    _WHOLE_MARKERS.update(dict.fromkeys(_spellings(_marker), MessageKind.DELETED))
+for _marker in _LIVE_LOCATION_MARKERS:
+    _WHOLE_MARKERS.update(dict.fromkeys(_spellings(_marker), MessageKind.LOCATION))
+
+
+_TEXT = MessageKind.TEXT
+# (kind, text, attachment file name, edited): a plain tuple, because it is built once per message.
+Content = tuple[MessageKind, str, str | None, bool]
 
 
 def strip_edited(text: str) -> tuple[str, bool]:
@@ -171,7 +175,7 @@ def strip_edited(text: str) -> tuple[str, bool]:
     if text.endswith(">"):
         match = _EDITED.search(text)
         if match:
-            return text[: match.start()], True
+            return text[: match.start()].rstrip(), True
     return text, False
 
 
@@ -181,32 +185,47 @@ def classify(first: str, rest: str | None) -> Content:
     A caption on the lines after an attachment belongs to that attachment, so for attachments the
     continuation lines become the text and the placeholder itself is dropped.
     """
-    full = first if rest is None else f"{first}\n{rest}"
-    full, edited = strip_edited(full)
-    full = full.strip()
     if rest is None:
-        first = full
+        full = first.strip()
+        if (
+            full
+            and full[-1] not in ")>"
+            and full not in _WHOLE_MARKERS
+            and not full.endswith(_OMITTED_SUFFIXES)
+            and not full.startswith(_LOCATION_PREFIXES)
+        ):
+            return _TEXT, full, None, False  # most messages: plain text on one line
+        caption = ""
+        head = full
     else:
-        first = first.strip()
-        if edited and "\n" not in full:  # the marker sat alone on the last continuation line
-            rest = None
-    caption = "" if rest is None else full.partition("\n")[2].strip()
-    head = first
+        full = f"{first}\n{rest}".strip()
+        head, _, caption = full.partition("\n")
+    edited = False
+    if full.endswith(">"):
+        full, edited = strip_edited(full)
+        if edited:
+            head, _, caption = full.partition("\n")
+    kind, attachment, keeps_text = _classify_head(head.rstrip(), single=not caption)
+    return kind, (full if keeps_text else caption.strip()), attachment, edited
+
+
+def _classify_head(head: str, *, single: bool) -> tuple[MessageKind, str | None, bool]:
+    """(kind, attachment, whether the message text is kept) from a message's first line."""
     if not head:
-        return Content(MessageKind.TEXT, full, None, edited)
+        return MessageKind.TEXT, None, True
     last = head[-1]
     if last == ")":
         match = _FILE_ATTACHED.fullmatch(head)
         if match:
             name = match["file"].strip()
-            return Content(kind_for_file(name), caption, name, edited)
+            return kind_for_file(name), name, False
     elif last == ">":
         if head.lower() in _MEDIA_OMITTED:
-            return Content(MessageKind.MEDIA, caption, None, edited)
+            return MessageKind.MEDIA, None, False
         match = _ANGLE_ATTACHED.search(head) or _TRAILING_ATTACHED.fullmatch(head)
         if match:
             name = match["file"].strip()
-            return Content(kind_for_file(name), caption, name, edited)
+            return kind_for_file(name), name, False
     elif head.endswith(_OMITTED_SUFFIXES):
         match = _WORD_OMITTED.fullmatch(head)
         if match:
@@ -214,16 +233,14 @@ def classify(first: str, rest: str | None) -> Content:
             kind = _WORD_KINDS.get(match["word"].strip().lower())
             if kind is not None:
                 name = match["file"].strip() if match["file"] else None
-                return Content(kind, caption, name, edited)
-    if len(head) <= _DELETED_MAX_LEN and rest is None:
-        lowered = head.rstrip(".").lower()
-        if lowered in _DELETED:
-            return Content(MessageKind.DELETED, "", None, edited)
-        if lowered in _LIVE_LOCATION:
-            return Content(MessageKind.LOCATION, full, None, edited)
+                return kind, name, False
+    if single:
+        kind = _WHOLE_MARKERS.get(head)
+        if kind is not None:
+            return kind, None, kind is not MessageKind.DELETED
     if head.startswith(_LOCATION_PREFIXES):
-        return Content(MessageKind.LOCATION, full, None, edited)
-    return Content(MessageKind.TEXT, full, None, edited)
+        return MessageKind.LOCATION, None, True
+    return MessageKind.TEXT, None, True
 
 
 # Phrases of WhatsApp's own event lines. Used only where a line could be either a message or an

@@ -84,12 +84,17 @@ def clean_text(text: str) -> str:
     return text
 
 
-def _timestamp(day: date, groups: Groups) -> datetime | None:
-    hour = int(groups[_HOUR])  # type: ignore[arg-type]
-    minute = int(groups[_MINUTE])  # type: ignore[arg-type]
-    second_text = groups[_SECOND]
+def is_header_line(line: str) -> bool:
+    """True when `line` opens a message or system line (marks and odd spaces allowed)."""
+    return _HEADER.match(clean_text(line).lstrip()) is not None
+
+
+def _clock(fields: Groups) -> tuple[int, int, int] | None:
+    """(hour, minute, second) from the header's time fields, or None for an impossible time."""
+    hour_text, minute_text, second_text, ampm = fields
+    hour = int(hour_text)  # type: ignore[arg-type]
+    minute = int(minute_text)  # type: ignore[arg-type]
     second = int(second_text) if second_text else 0
-    ampm = groups[_AMPM]
     if ampm is not None:
         # Lenient on purpose: hand-edited exports write "23:59 PM" and "00:04 AM".
         if ampm in "pP":
@@ -99,7 +104,7 @@ def _timestamp(day: date, groups: Groups) -> datetime | None:
             hour = 0
     if hour > 23 or minute > 59 or second > 59:
         return None
-    return datetime(day.year, day.month, day.day, hour, minute, second)
+    return hour, minute, second
 
 
 def _split_author(body: str, known: dict[str, int]) -> tuple[str, str] | None:
@@ -207,9 +212,14 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
         else:
             blank += 1
 
+    # Hot loop: caches for dates, times and author names (a chat repeats them all the time), and
+    # the common single-line, single-": " message handled inline before any helper is called.
     dates: dict[tuple[str | None, ...], date | None] = {}
+    times: dict[tuple[str | None, ...], tuple[int, int, int] | None] = {}
+    clean_authors: dict[str, str] = {}
     classify = content.classify
     text_kind = MessageKind.TEXT
+    notice_starts = _NOTICE_STARTS
     head_total = len(heads)
     for position, (index, groups) in enumerate(heads):
         end = heads[position + 1][0] if position + 1 < head_total else line_total
@@ -222,24 +232,35 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
         day = dates.get(key, date.min)
         if day is date.min:
             day = dates[key] = resolve_date(key, day_first=day_first)  # type: ignore[arg-type]
-        sent_at = _timestamp(day, groups) if day is not None else None
-        if sent_at is None:
+        time_key = groups[_HOUR : _AMPM + 1]
+        clock = times.get(time_key, ())
+        if clock == ():
+            clock = times[time_key] = _clock(time_key)
+        if day is None or clock is None:
             problems.append(ParseProblem(index + 1, raw_lines[index], "invalid date or time"))
             blank += _orphan_lines(
                 lines, raw_lines, index + 1, stop, problems, "continuation of an unreadable line"
             )
             continue
+        sent_at = datetime(day.year, day.month, day.day, *clock)
 
-        body = groups[_BODY]  # type: ignore[assignment]
-        split = _split_author(body, known)
-        if split is None:
-            system.append(SystemLine(index + 1, sent_at, body.strip()))
-            blank += _orphan_lines(
-                lines, raw_lines, index + 1, stop, problems, "line after a one-line system line"
-            )
-            continue
-        author_raw, first = split
-        author = _clean_author(author_raw)
+        body: str = groups[_BODY]  # type: ignore[assignment]
+        cut = body.find(": ")
+        if cut > 0 and body.find(": ", cut + 2) == -1:
+            author_raw = body[:cut]
+            first = body[cut + 2 :]
+        else:
+            split = _split_author(body, known)
+            if split is None:
+                system.append(SystemLine(index + 1, sent_at, body.strip()))
+                blank += _orphan_lines(
+                    lines, raw_lines, index + 1, stop, problems, "line after a one-line system line"
+                )
+                continue
+            author_raw, first = split
+        author = clean_authors.get(author_raw)
+        if author is None:
+            author = clean_authors[author_raw] = _clean_author(author_raw)
         if not author or (known.get(author, 0) < 2 and content.looks_like_system_text(author_raw)):
             # 'You changed the subject from "a: b"' — the would-be author is a sentence.
             system.append(SystemLine(index + 1, sent_at, body.strip()))
@@ -249,26 +270,18 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
             continue
 
         rest = "\n".join(lines[index + 1 : stop]) if stop > index + 1 else None
-        read = classify(first, rest)
+        kind, text_, attachment, edited = classify(first, rest)
         if (
-            read.kind is text_kind
+            kind is text_kind
             and rest is None
-            and _is_system_text(read.text, raw_lines[index] if has_marks else None)
+            and (text_.startswith(notice_starts) or (has_marks and "\u200e" in raw_lines[index]))
+            and _is_system_text(text_, raw_lines[index] if has_marks else None)
         ):
             # iOS writes group events as "Chat name: \u200eAna added Bia".
-            system.append(SystemLine(index + 1, sent_at, read.text))
+            system.append(SystemLine(index + 1, sent_at, text_))
             continue
         messages.append(
-            ParsedMessage(
-                index + 1,
-                sent_at,
-                author,
-                read.text,
-                read.kind,
-                read.attachment,
-                read.edited,
-                stop - index,
-            )
+            ParsedMessage(index + 1, sent_at, author, text_, kind, attachment, edited, stop - index)
         )
 
     if problems:
