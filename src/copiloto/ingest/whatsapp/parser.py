@@ -60,6 +60,7 @@ _STRONG_TAILS = frozenset({"] - ", "] ", "]", " - "})
 _HEADER_STARTS = frozenset("0123456789[")
 _MARKS_RE = re.compile(f"[{content.MARKS}]")
 _ODD_SPACES_RE = re.compile(f"[{content.ODD_SPACES}]")
+_MAX_NAME_COLONS = 3  # ": " a contact name may hold; more would be a sentence
 _NOTICE_STARTS = ("Messages", "As mensagens", "Nachrichten", "Los mensajes", "Mensagens")
 
 Groups = Sequence[str | None]
@@ -107,11 +108,15 @@ def _clock(fields: Groups) -> tuple[int, int, int] | None:
     return hour, minute, second
 
 
-def _split_author(body: str, known: dict[str, int]) -> tuple[str, str] | None:
+def _split_author(
+    body: str, known: dict[str, int], prefixes: dict[str, int]
+) -> tuple[str, str] | None:
     """(author, text) of a header body, or None when it has no "author: " part (a system line).
 
-    Names may hold ": " themselves ("Loja: Centro"), so when a body has several, the longest
-    prefix that is an author elsewhere in the file wins; otherwise the first ": " splits.
+    Names may hold ": " themselves ("Loja: Centro"). With several ": " in a body, a longer prefix
+    wins when it is an author seen without doubt elsewhere, or when every body that opens with the
+    shorter one goes on with it (two or more times): a person's messages do not all start with the
+    same word and a colon, but a name's do. Otherwise the first ": " splits.
     """
     cut = body.find(": ")
     if cut == -1:
@@ -124,11 +129,21 @@ def _split_author(body: str, known: dict[str, int]) -> tuple[str, str] | None:
             cut = body.find(":", cut + 1)
         return None
     best = cut
+    opening = prefixes.get(body[:cut].strip(), 0)
     following = body.find(": ", cut + 2)
-    while following != -1:
-        if body[:following].strip() in known:
+    for _ in range(_MAX_NAME_COLONS):
+        if following == -1:
+            break
+        name = body[:following].strip()
+        count = prefixes.get(name, 0)
+        if name in known or (count >= 2 and count == opening):
             best = following
         following = body.find(": ", following + 2)
+    if body.endswith(":"):
+        name = body[:-1].strip()
+        count = prefixes.get(name, 0)
+        if name in known or (count >= 2 and count == opening):
+            return body[:-1], ""
     return body[:best], body[best + 2 :]
 
 
@@ -186,17 +201,32 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
     platform = _decide_platform(heads)
     date_order, day_first = _decide_date_order(heads, locale_hint)
 
-    # Authors from bodies with exactly one ": ", to settle the ambiguous ones.
+    # Who writes in this file. `known`: authors of bodies with exactly one ": " (no doubt where the
+    # name ends). `prefixes`: how many bodies each possible name (text before any ": ") opens.
     known: dict[str, int] = {}
+    prefixes: dict[str, int] = {}
     for _, groups in heads:
         body: str = groups[_BODY]  # type: ignore[assignment]
         cut = body.find(": ")
-        if cut > 0 and body.find(": ", cut + 2) == -1:
+        if cut > 0:
+            following = body.find(": ", cut + 2)
             name = body[:cut].strip()
-            known[name] = known.get(name, 0) + 1
+            prefixes[name] = prefixes.get(name, 0) + 1
+            if following == -1 and body[-1] != ":":
+                known[name] = known.get(name, 0) + 1
+            for _ in range(_MAX_NAME_COLONS):
+                if following == -1:
+                    break
+                name = body[:following].strip()
+                prefixes[name] = prefixes.get(name, 0) + 1
+                following = body.find(": ", following + 2)
+            if body.endswith(":"):  # "Dr: Silva:" may be an empty message by "Dr: Silva"
+                name = body[:-1].strip()
+                prefixes[name] = prefixes.get(name, 0) + 1
         elif cut == -1 and body.endswith(":") and len(body) > 1:
             name = body[:-1].strip()
             known[name] = known.get(name, 0) + 1
+            prefixes[name] = prefixes.get(name, 0) + 1
 
     messages: list[ParsedMessage] = []
     system: list[SystemLine] = []
@@ -246,11 +276,11 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
 
         body: str = groups[_BODY]  # type: ignore[assignment]
         cut = body.find(": ")
-        if cut > 0 and body.find(": ", cut + 2) == -1:
+        if cut > 0 and body[-1] != ":" and body.find(": ", cut + 2) == -1:
             author_raw = body[:cut]
             first = body[cut + 2 :]
         else:
-            split = _split_author(body, known)
+            split = _split_author(body, known, prefixes)
             if split is None:
                 system.append(SystemLine(index + 1, sent_at, body.strip()))
                 blank += _orphan_lines(
@@ -261,7 +291,9 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
         author = clean_authors.get(author_raw)
         if author is None:
             author = clean_authors[author_raw] = _clean_author(author_raw)
-        if not author or (known.get(author, 0) < 2 and content.looks_like_system_text(author_raw)):
+        if not author or (
+            prefixes.get(author_raw.strip(), 0) < 2 and content.looks_like_system_text(author_raw)
+        ):
             # 'You changed the subject from "a: b"' — the would-be author is a sentence.
             system.append(SystemLine(index + 1, sent_at, body.strip()))
             blank += _orphan_lines(
