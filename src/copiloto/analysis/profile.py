@@ -333,9 +333,10 @@ def _needs_attention(
     profile: ClientProfile, *, last: MessageView | None, now: datetime
 ) -> list[Finding]:
     reasons: list[Finding] = []
-    if profile.awaiting_reply and last is not None:
-        hours = int((now - last.sent_at).total_seconds() // 3600)
-        reasons.append(Finding(f"mensagem do cliente sem resposta há {hours} h", (last.id,)))
+    if profile.awaiting_reply and last is not None and profile.stage not in (Stage.WON, Stage.LOST):
+        waited = (now - last.sent_at).total_seconds()
+        since = f"{int(waited // 3600)} h" if waited < 172_800 else f"{int(waited // 86_400)} dias"
+        reasons.append(Finding(f"mensagem do cliente sem resposta há {since}", (last.id,)))
     reasons.extend(profile.stuck)
     reasons.extend(Finding("reclamação: " + c.text, c.message_ids) for c in profile.complaints[-1:])
     return reasons

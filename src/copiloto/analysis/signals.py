@@ -16,8 +16,8 @@ def fold(text: str) -> str:
 
 _MONEY = re.compile(r"r\$\s?\d|\d+(?:[.,]\d{3})*(?:,\d{2})\s?(?:reais)?\b|\d+\s?mil\b")
 _PROPOSAL = re.compile(
-    r"\b(proposta|orcamento|orçamento|fica(?:ria)? (?:em|por)|sai (?:por|a)|valor (?:total|final)|"
-    r"parcelad|a vista|à vista|\d+x (?:de|sem)|condicao|condição|desconto)\b"
+    r"\b(proposta|orcamento|fica(?:ria)?|sai (?:por|a)|valor|total|parcel\w*|a vista|\d+x|"
+    r"condicao|desconto|frete gratis|sem juros)\b"
 )
 _WON = re.compile(
     r"\b(fechado|fechamos|pode fechar|vamos fechar|pode mandar o (?:pix|boleto|contrato)|"

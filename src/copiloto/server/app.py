@@ -27,8 +27,8 @@ def async_database_url(url: str) -> str:
     return url
 
 
-def create_app(container: Container, *, background: bool | None = None) -> FastAPI:
-    """Build the app. ChainLit keeps process-wide state, so build one app per process."""
+def create_app(container: Container, *, background: bool | None = None, ui: bool = True) -> FastAPI:
+    """Build the app. ChainLit keeps process-wide state, so build one app with `ui` per process."""
     settings = container.settings
     run_background = settings.run_worker if background is None else background
     loop_holder: dict[str, object] = {}
@@ -70,7 +70,8 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
 
     app.include_router(api_router)
     app.include_router(build_webhook_router(settings=settings, engine=container.engine))
-    _mount_ui(app, container)
+    if ui:
+        _mount_ui(app, container)
     return app
 
 
