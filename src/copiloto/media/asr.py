@@ -104,6 +104,7 @@ class FasterWhisperTranscriber(_PieceTranscriber):
         compute_type: str = "int8",
         beam_size: int = 5,
         vad_filter: bool = True,
+        vad_parameters: dict[str, float] | None = None,
         download_root: Path | None = None,
         max_piece_s: float = DEFAULT_PIECE_S,
     ) -> None:
@@ -114,6 +115,9 @@ class FasterWhisperTranscriber(_PieceTranscriber):
         self.compute_type = compute_type
         self.beam_size = beam_size
         self.vad_filter = vad_filter
+        # Softer than Silero's defaults (0.5 / 400 ms), which clipped first words of short notes
+        # ("Vote se…" → "e se…") on the shared speech set.
+        self.vad_parameters = vad_parameters or {"threshold": 0.3, "speech_pad_ms": 800}
         self.download_root = download_root
         self._whisper: Any = None
         self._lock = threading.Lock()
@@ -144,6 +148,7 @@ class FasterWhisperTranscriber(_PieceTranscriber):
             beam_size=self.beam_size,
             temperature=0.0,
             vad_filter=self.vad_filter,
+            vad_parameters=self.vad_parameters if self.vad_filter else None,
             condition_on_previous_text=False,
         )
         texts: list[str] = []
