@@ -71,6 +71,7 @@ class SellerResolver:
     def __init__(self, settings: Settings) -> None:
         self.default_login = settings.channel_seller
         self.mapping: dict[str, str] = {}
+        self._ids: dict[str, int] = {}
         for key, login in settings.channel_sellers.items():
             self.mapping[key] = login
             digits = "".join(ch for ch in key if ch.isdigit())
@@ -86,7 +87,15 @@ class SellerResolver:
 
     def seller(self, session: Session, business_id: str | None) -> Seller:
         login = self.login_for(business_id)
-        return get_or_create_seller(session, name=login, login=login)
+        known = self._ids.get(login)
+        if known is not None:
+            seller = session.get(Seller, known)
+            if seller is not None:
+                return seller
+        seller = get_or_create_seller(session, name=login, login=login)
+        session.flush()
+        self._ids[login] = seller.id  # type: ignore[assignment]
+        return seller
 
 
 def process_inbox_event(

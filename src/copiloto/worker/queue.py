@@ -34,14 +34,21 @@ def insert_ignoring_duplicates(session: Session, table: sa.Table, values: dict[s
     and it must not abort the surrounding transaction as a caught IntegrityError would on PostgreSQL.
     """
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only the two supported backends
-        raise RuntimeError(f"unsupported database dialect {dialect!r}")
-    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
-    return session.execute(statement).scalar_one_or_none()
+    statement = _INSERT_IGNORING.get((dialect, table.name))
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:  # pragma: no cover - only the two supported backends
+            raise RuntimeError(f"unsupported database dialect {dialect!r}")
+        # built once and executed with parameters: SQLAlchemy compiles it once, not per row
+        statement = insert(table).on_conflict_do_nothing().returning(table.c.id)
+        _INSERT_IGNORING[(dialect, table.name)] = statement
+    return session.execute(statement, values).scalar_one_or_none()
+
+
+_INSERT_IGNORING: dict[tuple[str, str], Any] = {}
 
 
 def backoff_s(attempts: int, *, base_s: float = 5.0, cap_s: float = 3600.0) -> float:

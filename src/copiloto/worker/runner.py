@@ -44,8 +44,10 @@ class Worker:
         batch_size: int = 20,
         lease_s: float = 300.0,
         backoff_base_s: float = 5.0,
+        group_commit: bool = True,
     ) -> None:
         self.engine = engine
+        self.group_commit = group_commit
         self.handlers = dict(handlers)
         self.worker_id = worker_id or default_worker_id()
         self.poll_s = poll_s
@@ -57,9 +59,29 @@ class Worker:
         jobs = self.queue.claim(
             worker_id=self.worker_id, kinds=list(self.handlers), limit=self.batch_size
         )
+        if self.group_commit and len(jobs) > 1 and self._run_together(jobs):
+            return len(jobs)
         for job in jobs:
             self._run(job)
         return len(jobs)
+
+    def _run_together(self, jobs: list[Job]) -> bool:
+        """Run a batch in one transaction (one commit instead of one per job).
+
+        All-or-nothing: if any handler raises, the whole batch is rolled back and every job is
+        run again on its own, so a failure is attributed to its job and retried alone.
+        """
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                for job in jobs:
+                    assert job.id is not None
+                    self.handlers[job.kind](session, job)
+                    mark_done(session, job.id)
+                session.commit()
+            return True
+        except Exception as exc:
+            log.info("batch of %s rolled back (%s): running its jobs one by one", len(jobs), exc)
+            return False
 
     def _run(self, job: Job) -> None:
         assert job.id is not None

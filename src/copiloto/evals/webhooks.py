@@ -1,0 +1,393 @@
+"""Benchmark of the webhook path: ack latency, throughput, and that nothing is lost or doubled.
+
+Starts the real app (webhook router + in-process worker) on loopback with a temporary SQLite file or
+a temporary PostgreSQL database, posts N signed Meta notifications from C concurrent senders (10 %
+re-deliveries, 5 % bad signatures, statuses shuffled among the messages so some arrive before their
+message), waits for the worker to drain the inbox and checks the database against what was sent.
+"""
+
+import asyncio
+import json
+import logging
+import os
+import random
+import resource
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+log = logging.getLogger(__name__)
+
+SECRET = "bench-app-secret"
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    body: bytes
+    signature: str
+    kind: str  # message, status, duplicate, bad
+
+
+def _envelope(value: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}],
+    }
+
+
+def build_deliveries(n: int, *, seed: int = 13) -> tuple[list[Delivery], dict[str, Any]]:
+    """N deliveries and what the database must hold afterwards."""
+    from copiloto.channels.meta import sign
+
+    rng = random.Random(seed)
+    bad = round(n * 0.05)
+    duplicates = round(n * 0.10)
+    unique = n - bad - duplicates
+    statuses = unique * 3 // 10
+    messages = unique - statuses
+    metadata = {"display_phone_number": "5511900000000", "phone_number_id": "BENCH"}
+    base_ts = 1_900_000_000
+    originals: list[Delivery] = []
+    wamids = [f"wamid.bench.{i:06d}" for i in range(messages)]
+    for i, wamid in enumerate(wamids):
+        phone = f"55119{(70000000 + i % 500):08d}"
+        value = {
+            "messaging_product": "whatsapp",
+            "metadata": metadata,
+            "contacts": [{"profile": {"name": f"Cliente {i % 500}"}, "wa_id": phone}],
+            "messages": [
+                {
+                    "from": phone,
+                    "id": wamid,
+                    "timestamp": str(base_ts + i),
+                    "type": "text",
+                    "text": {"body": f"Olá, quero saber o preço do item {i}"},
+                }
+            ],
+        }
+        body = json.dumps(_envelope(value)).encode()
+        originals.append(Delivery(body, sign(SECRET, body), "message"))
+    final_status: dict[str, str] = {}
+    for j in range(statuses):
+        # pairs of (delivered, read) for the same message, shuffled: 'read' often comes first
+        wamid = wamids[(j // 2) % len(wamids)]
+        status = "delivered" if j % 2 == 0 else "read"
+        if final_status.get(wamid) != "read":
+            final_status[wamid] = status
+        value = {
+            "messaging_product": "whatsapp",
+            "metadata": metadata,
+            "statuses": [
+                {
+                    "id": wamid,
+                    "status": status,
+                    "timestamp": str(base_ts + 10_000 + j),
+                    "recipient_id": "5511970000000",
+                }
+            ],
+        }
+        body = json.dumps(_envelope(value)).encode()
+        originals.append(Delivery(body, sign(SECRET, body), "status"))
+    rng.shuffle(originals)
+    deliveries = list(originals)
+    for _ in range(duplicates):
+        source = rng.choice(originals)
+        deliveries.append(Delivery(source.body, source.signature, "duplicate"))
+    for _ in range(bad):
+        source = rng.choice(originals)
+        deliveries.append(Delivery(source.body, sign("wrong-secret", source.body), "bad"))
+    rng.shuffle(deliveries)
+    expected = {
+        "messages": set(wamids),
+        "unique_deliveries": unique,
+        "bad": bad,
+        "duplicates_sent": duplicates,
+        "final_status": final_status,
+    }
+    return deliveries, expected
+
+
+async def _post_all(
+    url: str, deliveries: list[Delivery], concurrency: int
+) -> list[tuple[float, int]]:
+    import httpx
+
+    results: list[tuple[float, int]] = []
+    queue: asyncio.Queue[Delivery] = asyncio.Queue()
+    for delivery in deliveries:
+        queue.put_nowait(delivery)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+
+        async def sender() -> None:
+            while not queue.empty():
+                delivery = queue.get_nowait()
+                started = time.perf_counter()
+                status = 0
+                for _attempt in range(3):  # a dropped keep-alive connection: retry, as providers do
+                    try:
+                        response = await client.post(
+                            url,
+                            content=delivery.body,
+                            headers={
+                                "Content-Type": "application/json",
+                                "X-Hub-Signature-256": delivery.signature,
+                            },
+                        )
+                    except httpx.TransportError:
+                        continue
+                    status = response.status_code
+                    break
+                results.append(((time.perf_counter() - started) * 1000, status))
+
+        await asyncio.gather(*(sender() for _ in range(concurrency)))
+    return results
+
+
+def _post_from_subprocess(
+    url: str, deliveries: list[Delivery], concurrency: int, tmp: Path
+) -> tuple[list[tuple[float, int]], float]:
+    """The senders run in their own process, as real providers do: their CPU work must not
+    share the server's interpreter lock and inflate the latencies being measured."""
+    import base64
+    import subprocess
+    import sys
+
+    source, target = tmp / "deliveries.jsonl", tmp / "results.json"
+    with source.open("w") as handle:
+        for d in deliveries:
+            body = base64.b64encode(d.body).decode()
+            handle.write(
+                json.dumps({"body": body, "signature": d.signature, "kind": d.kind}) + "\n"
+            )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "copiloto.evals.webhooks",
+            url,
+            str(concurrency),
+            str(source),
+            str(target),
+        ],
+        check=True,
+    )
+    data = json.loads(target.read_text())
+    return [tuple(pair) for pair in data["results"]], float(data["wall_s"])  # type: ignore[misc]
+
+
+def _client_main(url: str, concurrency: int, source: Path, target: Path) -> None:
+    import base64
+
+    deliveries = []
+    for line in source.read_text().splitlines():
+        item = json.loads(line)
+        deliveries.append(Delivery(base64.b64decode(item["body"]), item["signature"], item["kind"]))
+    started = time.perf_counter()
+    results = asyncio.run(_post_all(url, deliveries, concurrency))
+    wall_s = time.perf_counter() - started
+    target.write_text(json.dumps({"results": results, "wall_s": wall_s}))
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def run_benchmark(
+    *, events: int, concurrency: int, database: str = "sqlite", timeout_s: float = 300.0
+) -> dict[str, Any]:
+    """Run once and return the figures (see the module docstring)."""
+    import socket
+
+    import sqlalchemy as sa
+    import uvicorn
+    from fastapi import FastAPI
+    from pydantic import SecretStr
+    from sqlmodel import Session, func, select
+
+    from copiloto.channels.webhooks import build_webhook_router
+    from copiloto.domain.enums import ProcessingState
+    from copiloto.settings import Settings
+    from copiloto.storage.db import make_engine, migrate
+    from copiloto.storage.tables import InboxEvent, Job, Message, PendingStatus
+    from copiloto.worker.handlers import build_handlers
+    from copiloto.worker.runner import Worker
+
+    deliveries, expected = build_deliveries(events)
+    with tempfile.TemporaryDirectory(prefix="copiloto-bench-") as tmp:
+        admin = None
+        db_name = None
+        if database == "sqlite":
+            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        else:
+            server_url = DEFAULT_POSTGRES if database in ("postgres", "postgresql") else database
+            admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+            db_name = f"copiloto_bench_{uuid.uuid4().hex[:10]}"
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'CREATE DATABASE "{db_name}"'))
+            url = sa.make_url(server_url).set(database=db_name).render_as_string(False)
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+            settings = Settings(  # type: ignore[call-arg]
+                _env_file=None,
+                data_dir=Path(tmp),
+                database_url=url,
+                meta_app_secret=SecretStr(SECRET),
+            )
+            app = FastAPI()
+            app.include_router(build_webhook_router(settings=settings, engine=engine))
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            server = uvicorn.Server(
+                uvicorn.Config(
+                    app,
+                    host="127.0.0.1",
+                    port=port,
+                    log_level="warning",
+                    access_log=False,
+                    timeout_keep_alive=60,
+                )
+            )
+            server_thread = threading.Thread(target=server.run, daemon=True)
+            server_thread.start()
+            while not server.started:
+                time.sleep(0.02)
+            worker = Worker(
+                engine,
+                build_handlers(settings=settings, engine=engine),
+                worker_id="bench",
+                poll_s=0.05,
+                batch_size=50,
+            )
+            worker_thread, stop = worker.start_thread()
+            started = time.perf_counter()
+            cpu_started = time.process_time()
+            children_started = resource.getrusage(resource.RUSAGE_CHILDREN)
+            results, acked_s = _post_from_subprocess(
+                f"http://127.0.0.1:{port}/webhooks/meta", deliveries, concurrency, Path(tmp)
+            )
+            deadline = time.monotonic() + timeout_s
+            while time.monotonic() < deadline:
+                with Session(engine) as session:
+                    busy = session.exec(
+                        select(func.count())
+                        .select_from(Job)
+                        .where(Job.state.in_(["pending", "running", "failed"]))  # type: ignore[attr-defined]
+                    ).one()
+                if busy == 0:
+                    break
+                time.sleep(0.1)
+            drained_s = time.perf_counter() - started
+            server_cpu_s = time.process_time() - cpu_started
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            client_cpu_s = (children.ru_utime + children.ru_stime) - (
+                children_started.ru_utime + children_started.ru_stime
+            )
+            stop.set()
+            worker_thread.join(timeout=30)
+            server.should_exit = True
+            server_thread.join(timeout=30)
+            with Session(engine) as session:
+                stored_ids = session.exec(select(Message.provider_message_id)).all()
+                inbox_rows = session.exec(select(func.count()).select_from(InboxEvent)).one()
+                inbox_failed = session.exec(
+                    select(func.count())
+                    .select_from(InboxEvent)
+                    .where(InboxEvent.state != ProcessingState.DONE)
+                ).one()
+                statuses = dict(
+                    session.exec(select(Message.provider_message_id, Message.status)).all()
+                )
+                pending_left = session.exec(select(func.count()).select_from(PendingStatus)).one()
+                dead = session.exec(
+                    select(func.count()).select_from(Job).where(Job.state == ProcessingState.DEAD)
+                ).one()
+        finally:
+            engine.dispose()
+            if admin is not None:
+                with admin.connect() as connection:
+                    connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+                admin.dispose()
+
+    latencies = [ms for ms, _status in results]
+    codes = [status for _ms, status in results]
+    stored = set(stored_ids)
+    wrong_status = sum(
+        1 for wamid, status in expected["final_status"].items() if statuses.get(wamid) != status
+    )
+    return {
+        "events": len(deliveries),
+        "concurrency": concurrency,
+        "database": "sqlite" if database == "sqlite" else "postgresql",
+        "acked_p50_ms": round(statistics.median(latencies), 2) if latencies else 0.0,
+        "acked_p95_ms": round(_percentile(latencies, 95), 2),
+        "acked_p99_ms": round(_percentile(latencies, 99), 2),
+        "events_per_s": round(len(deliveries) / acked_s, 1) if acked_s else 0.0,
+        "drained_s": round(drained_s, 2),
+        # CPU per delivery, independent of how busy the machine was: app + worker, and senders
+        "server_cpu_ms_per_event": round(server_cpu_s * 1000 / max(1, len(deliveries)), 2),
+        "client_cpu_ms_per_event": round(client_cpu_s * 1000 / max(1, len(deliveries)), 2),
+        "load_avg_1m": round(os.getloadavg()[0], 1),
+        "cpu_count": os.cpu_count(),
+        "stored": len(stored & expected["messages"]),
+        "expected": len(expected["messages"]),
+        "duplicates": (len(stored_ids) - len(stored))
+        + max(0, inbox_rows - expected["unique_deliveries"]),
+        "lost": len(expected["messages"] - stored)
+        + max(0, expected["unique_deliveries"] - inbox_rows),
+        "rejected": codes.count(401),
+        "expected_rejected": expected["bad"],
+        "non_2xx_other": sum(1 for c in codes if c >= 300 and c != 401),
+        "inbox_not_done": inbox_failed,
+        "statuses_wrong": wrong_status,
+        "pending_statuses_left": pending_left,
+        "dead_jobs": dead,
+    }
+
+
+def webhooks_command(
+    events: Annotated[int, typer.Option("--events", help="Deliveries to post.")] = 2000,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Concurrent senders.")] = 50,
+    database: Annotated[
+        str,
+        typer.Option(
+            "--database", help="sqlite, postgres (local server) or a PostgreSQL server URL."
+        ),
+    ] = "sqlite",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Benchmark the webhook path (ack latency, throughput, nothing lost or doubled)."""
+    logging.getLogger("copiloto").setLevel(logging.ERROR)
+    figures = run_benchmark(events=events, concurrency=concurrency, database=database)
+    if as_json:
+        typer.echo(json.dumps(figures))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="copiloto eval webhooks")
+    table.add_column("métrica")
+    table.add_column("valor", justify="right")
+    for key, value in figures.items():
+        table.add_row(key, str(value))
+    Console().print(table)
+
+
+if __name__ == "__main__":  # the load generator's process (see _post_from_subprocess)
+    import sys
+
+    _client_main(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
