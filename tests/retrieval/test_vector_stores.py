@@ -299,6 +299,21 @@ def test_hybrid_respects_filters(store) -> None:
     assert set(ids(result)) == {"msg-1", "msg-2"}
 
 
+def test_mmr_diversifies(store) -> None:
+    near_shipping = unit(1, 0.12)
+    plain = store.query(VectorStoreQuery(query_embedding=near_shipping, similarity_top_k=2))
+    assert ids(plain) == ["msg-1", "msg-2"]
+    diverse = store.query(
+        VectorStoreQuery(
+            query_embedding=near_shipping,
+            similarity_top_k=2,
+            mode=VectorStoreQueryMode.MMR,
+            mmr_threshold=0.2,
+        )
+    )
+    assert ids(diverse)[0] == "msg-1" and ids(diverse)[1] != "msg-2"
+
+
 def test_delete_by_ref_doc_node_ids_and_filter(store) -> None:
     store.delete("client:1")
     everything = VectorStoreQuery(query_embedding=unit(1, 1, 1), similarity_top_k=10)
@@ -354,7 +369,11 @@ def test_both_stores_rank_identically(tmp_path: Path) -> None:
     queries = ["frete sábado", "pix cartão", "tênis runner", "mochila azul R$ 129", "atraso"]
     for text in queries:
         vec = rng.normal(size=DIM)
-        for mode in (VectorStoreQueryMode.DEFAULT, VectorStoreQueryMode.HYBRID):
+        for mode in (
+            VectorStoreQueryMode.DEFAULT,
+            VectorStoreQueryMode.HYBRID,
+            VectorStoreQueryMode.MMR,
+        ):
             q = VectorStoreQuery(
                 query_embedding=(vec / np.linalg.norm(vec)).tolist(),
                 query_str=text,

@@ -39,6 +39,7 @@ from copiloto.retrieval.vector_store import (
     RRF_K,
     SPARSE_VECTOR,
     PayloadType,
+    mmr_lambda,
     node_payload,
     payload_node,
     point_id,
@@ -336,6 +337,13 @@ class EdgeVectorStore(BasePydanticVectorStore):
             request = qe.QueryRequest(
                 limit=final,
                 query=qe.Query.Nearest(sparse, using=SPARSE_VECTOR),
+                filter=flt,
+                with_payload=True,
+            )
+        elif query.mode == VectorStoreQueryMode.MMR and dense is not None:
+            request = qe.QueryRequest(
+                limit=final,
+                query=qe.Mmr(list(dense), mmr_lambda(query), wide, using=DENSE_VECTOR),
                 filter=flt,
                 with_payload=True,
             )

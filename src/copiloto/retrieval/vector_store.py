@@ -140,6 +140,15 @@ def query_limits(query: VectorStoreQuery) -> tuple[int, int]:
     return final, widest * HYBRID_OVERSAMPLE
 
 
+def mmr_lambda(query: VectorStoreQuery) -> float:
+    """MMR's relevance weight (LlamaIndex's `mmr_threshold`; 1 = pure relevance), default 0.5.
+
+    Edge takes it as `lambda_`; the server API takes `diversity = 1 - lambda` (checked equal).
+    """
+    value = query.mmr_threshold if query.mmr_threshold is not None else 0.5
+    return min(1.0, max(0.0, float(value)))
+
+
 class QdrantServerVectorStore(QdrantVectorStore):
     """LlamaIndex's `QdrantVectorStore` with the Copiloto schema and engine-side hybrid search.
 
@@ -300,6 +309,11 @@ class QdrantServerVectorStore(QdrantVectorStore):
             sparse is not None
         ):
             response = self._client.query_points(query=sparse, using=SPARSE_VECTOR, **common)
+        elif query.mode == VectorStoreQueryMode.MMR and dense is not None:
+            mmr = models.Mmr(diversity=1.0 - mmr_lambda(query), candidates_limit=wide)
+            response = self._client.query_points(
+                query=models.NearestQuery(nearest=dense, mmr=mmr), using=DENSE_VECTOR, **common
+            )
         elif dense is not None:
             response = self._client.query_points(query=dense, using=DENSE_VECTOR, **common)
         else:
