@@ -21,6 +21,7 @@ from copiloto.retrieval.edge_store import EdgeVectorStore
 from copiloto.retrieval.vector_store import (
     PAYLOAD_INDEXES,
     QdrantServerVectorStore,
+    Recency,
     build_vector_store,
     point_id,
 )
@@ -28,6 +29,7 @@ from copiloto.settings import Settings
 
 DIM = 8
 BASE_TIME = 1_750_000_000.0
+DAY = 86_400.0
 
 
 def unit(*weights: float) -> list[float]:
@@ -50,7 +52,7 @@ CORPUS = [
             "message_ids": [1],
             "kind": "message",
             "direction": "out",
-            "time": BASE_TIME + 10,
+            "time": BASE_TIME + 1 * DAY,
             "sentiment": "neutro",
             "intent": "informacao",
             "products": [],
@@ -67,7 +69,7 @@ CORPUS = [
             "message_ids": [2],
             "kind": "message",
             "direction": "in",
-            "time": BASE_TIME + 20,
+            "time": BASE_TIME + 2 * DAY,
             "sentiment": "neutro",
             "intent": "pergunta",
             "products": [],
@@ -84,7 +86,7 @@ CORPUS = [
             "message_ids": [3],
             "kind": "message",
             "direction": "in",
-            "time": BASE_TIME + 30,
+            "time": BASE_TIME + 3 * DAY,
             "sentiment": "positivo",
             "intent": "pergunta",
             "products": [],
@@ -101,7 +103,7 @@ CORPUS = [
             "message_ids": [4],
             "kind": "message",
             "direction": "out",
-            "time": BASE_TIME + 40,
+            "time": BASE_TIME + 4 * DAY,
             "sentiment": "neutro",
             "intent": "oferta",
             "products": ["Tênis Runner Pro"],
@@ -118,7 +120,7 @@ CORPUS = [
             "message_ids": [5, 6, 7],
             "kind": "window",
             "direction": "in",
-            "time": BASE_TIME + 50,
+            "time": BASE_TIME + 5 * DAY,
             "sentiment": "negativo",
             "intent": "reclamacao",
             "outcome": "lost",
@@ -136,7 +138,7 @@ CORPUS = [
             "message_ids": [],
             "kind": "document",
             "direction": "in",
-            "time": BASE_TIME + 60,
+            "time": BASE_TIME + 6 * DAY,
             "filename": "catalogo.pdf",
             "page": 1,
             "products": ["mochila escolar"],
@@ -212,8 +214,8 @@ def test_dense_query_returns_text_and_metadata(store) -> None:
         (
             MetadataFilters(
                 filters=[
-                    eq("time", BASE_TIME + 20, FilterOperator.GTE),
-                    eq("time", BASE_TIME + 40, FilterOperator.LTE),
+                    eq("time", BASE_TIME + 2 * DAY, FilterOperator.GTE),
+                    eq("time", BASE_TIME + 4 * DAY, FilterOperator.LTE),
                 ]
             ),
             {"msg-2", "msg-3", "msg-4"},
@@ -314,6 +316,22 @@ def test_mmr_diversifies(store) -> None:
     assert ids(diverse)[0] == "msg-1" and ids(diverse)[1] != "msg-2"
 
 
+@pytest.mark.parametrize(
+    "mode", [VectorStoreQueryMode.DEFAULT, VectorStoreQueryMode.HYBRID], ids=["dense", "hybrid"]
+)
+def test_recency_boost_reorders_in_the_engine(store, mode) -> None:
+    q = VectorStoreQuery(
+        query_embedding=unit(1, 0.12), query_str="frete entrega", similarity_top_k=2, mode=mode
+    )
+    assert ids(store.query(q)) == ["msg-1", "msg-2"]
+    recent = Recency(half_life_s=DAY / 2, weight=0.9, now=BASE_TIME + 2 * DAY)
+    boosted = store.query(q, recency=recent)
+    assert ids(boosted) == ["msg-2", "msg-1"]
+    # msg-1 is two half-lives old: factor 0.1 + 0.9 * 0.25
+    plain = store.query(q)
+    assert boosted.similarities[1] == pytest.approx(plain.similarities[0] * 0.325, rel=1e-3)
+
+
 def test_delete_by_ref_doc_node_ids_and_filter(store) -> None:
     store.delete("client:1")
     everything = VectorStoreQuery(query_embedding=unit(1, 1, 1), similarity_top_k=10)
@@ -380,9 +398,10 @@ def test_both_stores_rank_identically(tmp_path: Path) -> None:
                 similarity_top_k=4,
                 mode=mode,
             )
-            a, b = edge.query(q), local.query(q)
-            assert ids(a) == ids(b), (text, mode)
-            np.testing.assert_allclose(a.similarities, b.similarities, rtol=1e-4, atol=1e-5)
+            for extra in ({}, {"recency": Recency(half_life_s=2 * DAY, now=BASE_TIME + 6 * DAY)}):
+                a, b = edge.query(q, **extra), local.query(q, **extra)
+                assert ids(a) == ids(b), (text, mode, extra)
+                np.testing.assert_allclose(a.similarities, b.similarities, rtol=1e-4, atol=1e-5)
     edge.close()
     local.client.close()
 

@@ -39,6 +39,7 @@ from copiloto.retrieval.vector_store import (
     RRF_K,
     SPARSE_VECTOR,
     PayloadType,
+    Recency,
     mmr_lambda,
     node_payload,
     payload_node,
@@ -305,6 +306,8 @@ class EdgeVectorStore(BasePydanticVectorStore):
         return qe.Filter(must=must) if must else None
 
     def query(self, query: VectorStoreQuery, **kwargs: Any) -> VectorStoreQueryResult:
+        """Dense (DEFAULT), SPARSE, HYBRID (RRF in the engine) or MMR; `recency=Recency(...)`
+        in kwargs re-scores the candidates with a time decay inside the engine."""
         import qdrant_edge as qe
 
         flt = self._query_filter(query)
@@ -318,44 +321,31 @@ class EdgeVectorStore(BasePydanticVectorStore):
             idx, val = sparse_queries([query.query_str])
             sparse = qe.SparseVector(idx[0], val[0])
 
+        prefetches: list[Any] | None = None
         if query.mode == VectorStoreQueryMode.HYBRID and dense is not None and sparse is not None:
-            request = qe.QueryRequest(
-                limit=final,
-                prefetches=[
-                    qe.Prefetch(
-                        wide, qe.Query.Nearest(list(dense), using=DENSE_VECTOR), filter=flt
-                    ),
-                    qe.Prefetch(wide, qe.Query.Nearest(sparse, using=SPARSE_VECTOR), filter=flt),
-                ],
-                query=qe.Fusion.Rrf(k=RRF_K),
-                filter=flt,
-                with_payload=True,
-            )
+            prefetches = [
+                qe.Prefetch(wide, qe.Query.Nearest(list(dense), using=DENSE_VECTOR), filter=flt),
+                qe.Prefetch(wide, qe.Query.Nearest(sparse, using=SPARSE_VECTOR), filter=flt),
+            ]
+            scoring: Any = qe.Fusion.Rrf(k=RRF_K)
         elif query.mode in (VectorStoreQueryMode.SPARSE, VectorStoreQueryMode.HYBRID) and (
             sparse is not None
         ):
-            request = qe.QueryRequest(
-                limit=final,
-                query=qe.Query.Nearest(sparse, using=SPARSE_VECTOR),
-                filter=flt,
-                with_payload=True,
-            )
+            scoring = qe.Query.Nearest(sparse, using=SPARSE_VECTOR)
         elif query.mode == VectorStoreQueryMode.MMR and dense is not None:
-            request = qe.QueryRequest(
-                limit=final,
-                query=qe.Mmr(list(dense), mmr_lambda(query), wide, using=DENSE_VECTOR),
-                filter=flt,
-                with_payload=True,
-            )
+            scoring = qe.Mmr(list(dense), mmr_lambda(query), wide, using=DENSE_VECTOR)
         elif dense is not None:
-            request = qe.QueryRequest(
-                limit=final,
-                query=qe.Query.Nearest(list(dense), using=DENSE_VECTOR),
-                filter=flt,
-                with_payload=True,
-            )
+            scoring = qe.Query.Nearest(list(dense), using=DENSE_VECTOR)
         else:
             raise ValueError("query needs query_embedding (dense) or query_str (sparse/hybrid)")
+
+        recency: Recency | None = kwargs.get("recency")
+        if recency is not None:
+            inner = qe.Prefetch(wide, scoring, prefetches=prefetches, filter=flt)
+            scoring, prefetches = recency.edge_formula(), [inner]
+        request = qe.QueryRequest(
+            limit=final, query=scoring, prefetches=prefetches, filter=flt, with_payload=True
+        )
         with self._lock:
             hits = self._shard.query(request)
         return result_from_hits(hits)

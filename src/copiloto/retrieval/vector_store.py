@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -147,6 +149,54 @@ def mmr_lambda(query: VectorStoreQuery) -> float:
     """
     value = query.mmr_threshold if query.mmr_threshold is not None else 0.5
     return min(1.0, max(0.0, float(value)))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recency:
+    """Boost recent points: score x (1 - weight + weight x decay(age)), decay = 0.5 at half_life.
+
+    Multiplicative, so it works the same on cosine, BM25 and RRF scores, whose scales differ.
+    Computed by the engine (Qdrant's formula query with an exponential decay on `time`), over the
+    candidates the base query found. Points without `time` count as very old. Qdrant Edge reads
+    the variable as float32 inside formulas, so at today's epoch `time` is resolved to 128 s:
+    use half-lives of hours or days, not seconds.
+    """
+
+    half_life_s: float
+    weight: float = 0.3
+    now: float | None = None
+
+    def _now(self) -> float:
+        return self.now if self.now is not None else time.time()
+
+    def server_formula(self) -> Any:
+        from qdrant_client import models
+
+        decay = models.ExpDecayExpression(
+            exp_decay=models.DecayParamsExpression(
+                x="time", target=self._now(), scale=self.half_life_s, midpoint=0.5
+            )
+        )
+        boost = models.SumExpression(
+            sum=[1.0 - self.weight, models.MultExpression(mult=[self.weight, decay])]
+        )
+        return models.FormulaQuery(
+            formula=models.MultExpression(mult=["$score", boost]), defaults={"time": 0.0}
+        )
+
+    def edge_formula(self) -> Any:
+        import qdrant_edge as qe
+
+        e = qe.Expression
+        decay = e.Decay(
+            qe.DecayKind.Exp,
+            e.Variable("time"),
+            target=e.Constant(self._now()),
+            midpoint=0.5,
+            scale=self.half_life_s,
+        )
+        boost = e.Sum([e.Constant(1.0 - self.weight), e.Mult([e.Constant(self.weight), decay])])
+        return qe.Formula(e.Mult([e.Variable("$score"), boost]), defaults={"time": 0.0})
 
 
 class QdrantServerVectorStore(QdrantVectorStore):
@@ -277,6 +327,8 @@ class QdrantServerVectorStore(QdrantVectorStore):
         return models.Filter(must=must) if must else None
 
     def query(self, query: VectorStoreQuery, **kwargs: Any) -> VectorStoreQueryResult:
+        """Dense (DEFAULT), SPARSE, HYBRID (RRF in the engine) or MMR; `recency=Recency(...)`
+        in kwargs re-scores the candidates with a time decay inside the engine."""
         from qdrant_client import models
 
         flt = self._query_filter(query)
@@ -290,34 +342,42 @@ class QdrantServerVectorStore(QdrantVectorStore):
             idx, val = sparse_queries([query.query_str])
             sparse = models.SparseVector(indices=idx[0], values=val[0])
 
-        common: dict[str, Any] = {
-            "collection_name": self.collection_name,
-            "query_filter": flt,
-            "limit": final,
-            "with_payload": True,
-        }
+        # The plan: a scoring query, the vector it uses, and its prefetches.
+        using: str | None = None
+        prefetch: list[Any] | None = None
         if query.mode == VectorStoreQueryMode.HYBRID and dense is not None and sparse is not None:
-            response = self._client.query_points(
-                prefetch=[
-                    models.Prefetch(query=dense, using=DENSE_VECTOR, limit=wide, filter=flt),
-                    models.Prefetch(query=sparse, using=SPARSE_VECTOR, limit=wide, filter=flt),
-                ],
-                query=models.RrfQuery(rrf=models.Rrf(k=RRF_K)),
-                **common,
-            )
+            prefetch = [
+                models.Prefetch(query=dense, using=DENSE_VECTOR, limit=wide, filter=flt),
+                models.Prefetch(query=sparse, using=SPARSE_VECTOR, limit=wide, filter=flt),
+            ]
+            scoring: Any = models.RrfQuery(rrf=models.Rrf(k=RRF_K))
         elif query.mode in (VectorStoreQueryMode.SPARSE, VectorStoreQueryMode.HYBRID) and (
             sparse is not None
         ):
-            response = self._client.query_points(query=sparse, using=SPARSE_VECTOR, **common)
+            scoring, using = sparse, SPARSE_VECTOR
         elif query.mode == VectorStoreQueryMode.MMR and dense is not None:
             mmr = models.Mmr(diversity=1.0 - mmr_lambda(query), candidates_limit=wide)
-            response = self._client.query_points(
-                query=models.NearestQuery(nearest=dense, mmr=mmr), using=DENSE_VECTOR, **common
-            )
+            scoring, using = models.NearestQuery(nearest=dense, mmr=mmr), DENSE_VECTOR
         elif dense is not None:
-            response = self._client.query_points(query=dense, using=DENSE_VECTOR, **common)
+            scoring, using = dense, DENSE_VECTOR
         else:
             raise ValueError("query needs query_embedding (dense) or query_str (sparse/hybrid)")
+
+        recency: Recency | None = kwargs.get("recency")
+        if recency is not None:
+            inner = models.Prefetch(
+                query=scoring, using=using, prefetch=prefetch, limit=wide, filter=flt
+            )
+            scoring, using, prefetch = recency.server_formula(), None, [inner]
+        response = self._client.query_points(
+            collection_name=self.collection_name,
+            query=scoring,
+            using=using,
+            prefetch=prefetch,
+            query_filter=flt,
+            limit=final,
+            with_payload=True,
+        )
         return result_from_hits(response.points)
 
     # --- async: same code paths as the sync methods ---------------------------------------------
