@@ -331,6 +331,25 @@ def _acting_seller(container: Container, login: str | None) -> "Seller":
     return Seller(name="operador", login="", is_admin=True)
 
 
+@app.command("worker")
+def worker_command(
+    once: Annotated[bool, typer.Option("--once", help="Do what is due, then exit")] = False,
+    briefs: Annotated[int, typer.Option(help="Stale briefs to compute per round")] = 1,
+) -> None:
+    """Run the background work alone: webhook inbox, media downloads, pipeline, briefs."""
+    from copiloto.pipeline import BackgroundLoop
+
+    loop = BackgroundLoop(Container(), briefs_per_round=briefs)
+    if once:
+        jobs = loop.worker.run_until_idle()
+        report = loop.pipeline.run(briefs=briefs)
+        out.print(
+            f"{jobs} tarefas; {report.classified} mensagens analisadas; {report.indexed} trechos indexados"
+        )
+        return
+    loop.run_forever()
+
+
 @app.command("serve")
 def serve_command(
     host: Annotated[str | None, typer.Option(help="Default: COPILOTO_HOST (127.0.0.1)")] = None,
@@ -387,10 +406,8 @@ def _register_commands() -> None:
     from copiloto.media.commands import transcribe_command
     from copiloto.retrieval.indexing import index_command
     from copiloto.suggestions.commands import chat_command
-    from copiloto.worker.runner import worker_command
 
     app.command("index")(index_command)
-    app.command("worker")(worker_command)
     app.command("transcribe")(transcribe_command)
     llm_app = typer.Typer(help="Talk to the configured LLM directly.", no_args_is_help=True)
     llm_app.command("chat")(chat_command)

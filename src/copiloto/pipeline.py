@@ -10,11 +10,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from copiloto.container import Container
 from copiloto.domain.enums import MessageKind, ProcessingState
-from copiloto.storage.tables import Brief, Client, MediaAsset, Message
+from copiloto.storage.tables import Brief, Client, Job, MediaAsset, Message
 
 log = logging.getLogger(__name__)
 
@@ -63,37 +63,47 @@ class Pipeline:
             )
 
     def process_media(self, report: PipelineReport, *, progress: Progress | None = None) -> None:
-        from copiloto.media.processing import process_asset
-
         ids = self.pending_media()
         for done, asset_id in enumerate(ids, start=1):
-            with self.container.session() as session:
-                asset = session.get(MediaAsset, asset_id)
-                if asset is None:
-                    continue
-                kind = MessageKind(asset.kind)
-                process_asset(
-                    session,
-                    asset,
-                    data_dir=self.container.settings.data_dir,
-                    transcriber=self.container.transcriber if kind is MessageKind.AUDIO else None,
-                    extractor=self.container.extractor if kind is not MessageKind.AUDIO else None,
-                )
-                if asset.state == ProcessingState.DONE:
-                    report.media_done += 1
-                    # the message's text changed: analyse and index it again
-                    for message in session.exec(
-                        select(Message).where(Message.media_asset_id == asset_id)
-                    ):
-                        message.analyzed_at = None
-                        message.indexed_at = None
-                        session.add(message)
-                else:
-                    report.media_failed += 1
-                    report.errors.append(f"{asset.filename}: {asset.error}")
-                session.commit()
+            error = self.process_asset(asset_id)
+            if error is None:
+                report.media_done += 1
+            else:
+                report.media_failed += 1
+                report.errors.append(error)
             if progress:
                 progress("Transcrevendo áudios e lendo documentos", done, len(ids))
+
+    def process_asset(self, asset_id: int) -> str | None:
+        """Transcribe or extract one attachment; returns the failure shown to the operator, if any.
+
+        A processed attachment's messages are analysed and indexed again, now with its text.
+        """
+        from copiloto.media.processing import process_asset
+
+        with self.container.session() as session:
+            asset = session.get(MediaAsset, asset_id)
+            if asset is None or asset.state == ProcessingState.DONE:
+                return None
+            audio = MessageKind(asset.kind) is MessageKind.AUDIO
+            process_asset(
+                session,
+                asset,
+                data_dir=self.container.settings.data_dir,
+                transcriber=self.container.transcriber if audio else None,
+                extractor=None if audio else self.container.extractor,
+            )
+            failure = None
+            if asset.state == ProcessingState.DONE:
+                messages = session.exec(select(Message).where(Message.media_asset_id == asset_id))
+                for message in messages:
+                    message.analyzed_at = None
+                    message.indexed_at = None
+                    session.add(message)
+            else:
+                failure = f"{asset.filename}: {asset.error}"
+            session.commit()
+            return failure
 
     def analyze(self, report: PipelineReport, *, progress: Progress | None = None) -> None:
         from copiloto.analysis.pipeline import analyze_pending
@@ -160,9 +170,15 @@ class BackgroundLoop:
 
         self.container = container
         self.pipeline = Pipeline(container)
+
+        def media_job(session: Session, job: Job) -> None:
+            self.pipeline.process_asset(int(job.payload["media_asset_id"]))
+
         self.worker = Worker(
             container.engine,
-            build_handlers(settings=container.settings, engine=container.engine),
+            build_handlers(
+                settings=container.settings, engine=container.engine, extra={"media": media_job}
+            ),
             poll_s=container.settings.worker_poll_s,
         )
         self.interval_s = interval_s
@@ -182,6 +198,13 @@ class BackgroundLoop:
             except Exception:
                 log.exception("background round failed; retrying in %.0f s", self.interval_s)
             self.stop.wait(self.interval_s)
+
+    def run_forever(self) -> None:
+        """Run in the foreground until interrupted (`copiloto worker`)."""
+        try:
+            self._loop()
+        except KeyboardInterrupt:
+            self.stop.set()
 
     def close(self) -> None:
         self.stop.set()

@@ -319,7 +319,9 @@ def _message_rows(
         rows.append(
             _row(
                 message,
-                provider_message_id=key(message.sent_at.isoformat(), message.author, message.text),
+                # minutes only: Android exports drop the seconds iOS keeps, and the same chat
+                # exported from both phones must not be stored twice
+                provider_message_id=key(_minute(message.sent_at), message.author, message.text),
                 conversation_id=conversation_id,
                 seller_id=seller_id,
                 client_id=clients.get(message.author, main_client_id),
@@ -340,7 +342,7 @@ def _message_rows(
                 "client_id": main_client_id,
                 "seller_id": seller_id,
                 "provider": Provider.EXPORT,
-                "provider_message_id": key("system", when.isoformat(), line.text),
+                "provider_message_id": key("system", _minute(when), line.text),
                 "direction": Direction.NONE,
                 "author": None,
                 "sent_at": _aware(when, tz),
@@ -354,6 +356,10 @@ def _message_rows(
             }
         )
     return rows
+
+
+def _minute(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
 
 
 def _row(
