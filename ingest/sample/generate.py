@@ -36,7 +36,7 @@ import media as media_files  # noqa: E402
 log = logging.getLogger("generate")
 
 SEED = "copiloto-sample-v1"
-FILL_FACTOR = 4.0  # everyday exchanges per scripted "~N" (see filler.py)
+FILL_FACTOR = 5.0  # everyday exchanges per scripted "~N" (see filler.py)
 STORIES = (story_solar, story_moveis, story_clima)
 SEGMENT_KEY = {"energia solar": "solar", "móveis planejados": "moveis", "climatização": "clima"}
 LRM = "\u200e"

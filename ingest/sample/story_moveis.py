@@ -97,7 +97,7 @@ c: hmm e da pra arredondar pra 17.200? kkk
 s: Fechado, R$ 17.200,00 no pix! 🤝
 c: entao bora!! 🎉
 s: Oba! A produção leva 35 dias úteis. Montagem prevista para a semana de 12/05.
-== 2025-05-13
+== 2025-05-13 07:35
 s: Bom dia, Patrícia! Montadores chegando às 8h.
 +10h
 c: Juliana ficou LINDA 😭😍 só que uma porta do armário de cima veio riscada, do lado da coifa

@@ -105,7 +105,7 @@ s: Que notícia boa, Marcos! Vou te mandar o contrato e os dados. A instalação
 +1d
 c: pix feito, 21.400 certinho
 s: Recebido! Obrigado pela confiança 🙏
-== 2025-04-08
+== 2025-04-08 07:40
 s: Bom dia Marcos! A equipe de instalação já está a caminho, chega por volta das 8h30.
 c: blz, a patroa ta em casa
 +8h
