@@ -342,6 +342,7 @@ s: Gabriela, serviço concluído!
 c: obgg ❤️
 ~3 idle
 == 2026-09-21
+c: <deleted>
 c: anderson sumi kkk mas voltei! quero outro de 12 mil pro quarto da minha filha
 s: Oi Gabriela! Que bom te ver 😊 O LG Dual Inverter 12.000 BTUs está R$ 2.599,00 + R$ 450,00 de instalação. Como você já é cliente, faço a instalação por R$ 300,00.
 c: hmm vou esperar a black friday pra ver se baixa kkk

@@ -204,6 +204,7 @@ s: Que alegria! Vou preparar o contrato.
 == 2026-02-14
 c: Juliana, os montadores não apareceram hoje de manhã!! Tiramos o dia de folga pra isso 😡
 s: Renata, me desculpa! Houve um erro na agenda da equipe. Já remarquei para amanhã, domingo, às 8h, com dois montadores a mais para terminar no prazo.
+c: <deleted>
 c: ok, mas por favor confirma mesmo
 s: Confirmado, Renata. E vou incluir um armário suspenso na lavanderia, de cortesia, pelo transtorno.
 == 2026-02-26

@@ -56,7 +56,10 @@ class Chat:
                 self.system.append(rest)
                 continue
             author, body = rest.split(": ", 1)
-            if self.platform == "ios" and body.startswith("\u200e") and "<anexado:" not in body:
+            ios_system = (
+                body.startswith("\u200e") and "<anexado:" not in body and "apagada" not in body
+            )
+            if self.platform == "ios" and ios_system:
                 self.system.append(body)  # iOS system line, shown under the chat's name
                 continue
             self.messages.append((when, author, body))
