@@ -198,6 +198,15 @@ def test_llamaindex_bridge_maps_query_and_passage(tmp_path: Path) -> None:
     assert bridge.model_name == "counting-test-model"
 
 
+async def test_llamaindex_bridge_async_batches() -> None:
+    inner = CountingEmbedder()
+    bridge = LlamaIndexEmbedding(inner, embed_batch_size=10)
+    docs = await bridge.aget_text_embedding_batch(["um", "dois", "três"])
+    q = await bridge.aget_query_embedding("quanto custa?")
+    assert len(docs) == 3 and len(q) == FAKE_DIM
+    assert inner.calls == [(["um", "dois", "três"], "passage"), (["quanto custa?"], "query")]
+
+
 # --- packaged models -------------------------------------------------------------------------------
 
 PT_PAIRS = [

@@ -12,6 +12,7 @@ by (model, kind, sha256(text)), so re-indexing the same messages never calls the
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import sqlite3
@@ -373,7 +374,7 @@ class LlamaIndexEmbedding(BaseEmbedding):
         return self._embedder.embed([query], kind="query")[0].tolist()
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
+        return await asyncio.to_thread(self._get_query_embedding, query)
 
     def _get_text_embedding(self, text: str) -> list[float]:
         return self._embedder.embed([text], kind="passage")[0].tolist()
@@ -383,6 +384,10 @@ class LlamaIndexEmbedding(BaseEmbedding):
 
     async def _aget_text_embedding(self, text: str) -> list[float]:
         return self._get_text_embedding(text)
+
+    async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        # One batch in a worker thread, not one task per text (the models are batch-bound).
+        return await asyncio.to_thread(self._get_text_embeddings, texts)
 
 
 # --- factory -------------------------------------------------------------------------------------
