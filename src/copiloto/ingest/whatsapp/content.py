@@ -73,7 +73,7 @@ _WORD_OMITTED = re.compile(
     r"(?:omitted|omitid[oa]|ocultad[oa]|ocult[oa]|weggelassen|ausgelassen|omis|omise|omesso)$",
     re.IGNORECASE,
 )
-_OMITTED_SUFFIXES = (
+OMITTED_SUFFIXES = (
     "omitted",
     "omitido",
     "omitida",
@@ -131,7 +131,7 @@ _EDITED = re.compile(
     r"|Se editó este mensaje\.?|Ce message a été modifié)>$",
     re.IGNORECASE,
 )
-_LOCATION_PREFIXES = (
+LOCATION_PREFIXES = (
     "location:",
     "Location:",
     "localização:",
@@ -158,11 +158,11 @@ def _spellings(marker: str) -> set[str]:
 
 
 # Whole-message markers, looked up exactly: one hash per message instead of lowercasing each.
-_WHOLE_MARKERS: dict[str, MessageKind] = {}
+WHOLE_MARKERS: dict[str, MessageKind] = {}
 for _marker in _DELETED_MARKERS:
-    _WHOLE_MARKERS.update(dict.fromkeys(_spellings(_marker), MessageKind.DELETED))
+    WHOLE_MARKERS.update(dict.fromkeys(_spellings(_marker), MessageKind.DELETED))
 for _marker in _LIVE_LOCATION_MARKERS:
-    _WHOLE_MARKERS.update(dict.fromkeys(_spellings(_marker), MessageKind.LOCATION))
+    WHOLE_MARKERS.update(dict.fromkeys(_spellings(_marker), MessageKind.LOCATION))
 
 
 _TEXT = MessageKind.TEXT
@@ -190,9 +190,9 @@ def classify(first: str, rest: str | None) -> Content:
         if (
             full
             and full[-1] not in ")>"
-            and full not in _WHOLE_MARKERS
-            and not full.endswith(_OMITTED_SUFFIXES)
-            and not full.startswith(_LOCATION_PREFIXES)
+            and full not in WHOLE_MARKERS
+            and not full.endswith(OMITTED_SUFFIXES)
+            and not full.startswith(LOCATION_PREFIXES)
         ):
             return _TEXT, full, None, False  # most messages: plain text on one line
         caption = ""
@@ -226,7 +226,7 @@ def _classify_head(head: str, *, single: bool) -> tuple[MessageKind, str | None,
         if match:
             name = match["file"].strip()
             return kind_for_file(name), name, False
-    elif head.endswith(_OMITTED_SUFFIXES):
+    elif head.endswith(OMITTED_SUFFIXES):
         match = _WORD_OMITTED.fullmatch(head)
         if match:
             # Only known words: "the details were omitted" is a sentence, not a placeholder.
@@ -235,10 +235,10 @@ def _classify_head(head: str, *, single: bool) -> tuple[MessageKind, str | None,
                 name = match["file"].strip() if match["file"] else None
                 return kind, name, False
     if single:
-        kind = _WHOLE_MARKERS.get(head)
+        kind = WHOLE_MARKERS.get(head)
         if kind is not None:
             return kind, None, kind is not MessageKind.DELETED
-    if head.startswith(_LOCATION_PREFIXES):
+    if head.startswith(LOCATION_PREFIXES):
         return MessageKind.LOCATION, None, True
     return MessageKind.TEXT, None, True
 

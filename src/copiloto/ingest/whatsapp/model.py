@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Literal
 
@@ -63,3 +63,35 @@ class ParsedExport:
 def format_problem(file: object, problem: ParseProblem) -> str:
     """`file:line: reason: 'line'`, the form an import report and a log line show."""
     return f"{file}:{problem.line_no}: {problem.reason}: {problem.line!r}"
+
+
+# The parser builds one ParsedMessage per message, up to millions per import. A frozen dataclass's
+# __init__ sets each field through object.__setattr__ (about 3 µs here); setting the slots through
+# their descriptors gives the same frozen, equal object in half the time. Tests check the equality.
+_MESSAGE_SETTERS = tuple(
+    getattr(ParsedMessage, field.name).__set__ for field in fields(ParsedMessage)
+)
+(_set_0, _set_1, _set_2, _set_3, _set_4, _set_5, _set_6, _set_7) = _MESSAGE_SETTERS
+
+
+def new_message(
+    line_no: int,
+    sent_at: datetime,
+    author: str,
+    text: str,
+    kind: MessageKind,
+    attachment: str | None,
+    edited: bool,
+    line_count: int,
+) -> ParsedMessage:
+    """`ParsedMessage(...)` with every field given, built without the dataclass __init__."""
+    message = object.__new__(ParsedMessage)
+    _set_0(message, line_no)
+    _set_1(message, sent_at)
+    _set_2(message, author)
+    _set_3(message, text)
+    _set_4(message, kind)
+    _set_5(message, attachment)
+    _set_6(message, edited)
+    _set_7(message, line_count)
+    return message

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime, timedelta
 
 from copiloto.domain.enums import MessageKind
 from copiloto.ingest.whatsapp import content
@@ -31,6 +31,7 @@ from copiloto.ingest.whatsapp.model import (
     ParseProblem,
     Platform,
     SystemLine,
+    new_message,
 )
 
 log = logging.getLogger(__name__)
@@ -39,25 +40,25 @@ log = logging.getLogger(__name__)
 # invisible marks are already removed and whose odd spaces (U+202F, U+00A0) are plain spaces.
 _HEADER = re.compile(
     r"(?P<bracket>\[)?"
-    r"(?P<d1>\d{1,4})(?P<sep>[./-]) ?(?P<d2>\d{1,4})(?P=sep) ?(?P<d3>\d{1,4})\.?"
+    r"(?P<date>\d{1,4}(?P<sep>[./-]) ?\d{1,4}(?P=sep) ?\d{1,4})\.?"
     r",? (?:klo )?"
-    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
-    r"(?: ?(?P<ampm>[AaPp])\.? ?[Mm]\.?)?"
+    r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?: ?[AaPp]\.? ?[Mm]\.?)?)"
     r"\.?"
     r"(?P<tail>\] - |\] ?| - |: | )"
     r"(?P<body>.*)"
 )
+# Few groups on purpose: `groups()` copies each one for every line. Dates and times are split into
+# numbers by the two regexes below, once per distinct text (a chat repeats them a lot).
 _GROUP_INDEX = {name: index - 1 for name, index in _HEADER.groupindex.items()}
-_D1, _D2, _D3 = _GROUP_INDEX["d1"], _GROUP_INDEX["d2"], _GROUP_INDEX["d3"]
-_HOUR, _MINUTE, _SECOND = _GROUP_INDEX["hour"], _GROUP_INDEX["minute"], _GROUP_INDEX["second"]
-_AMPM, _TAIL, _BODY = _GROUP_INDEX["ampm"], _GROUP_INDEX["tail"], _GROUP_INDEX["body"]
-_BRACKET = _GROUP_INDEX["bracket"]
+_BRACKET, _DATE, _TIME = _GROUP_INDEX["bracket"], _GROUP_INDEX["date"], _GROUP_INDEX["time"]
+_TAIL, _BODY = _GROUP_INDEX["tail"], _GROUP_INDEX["body"]
+_DATE_FIELDS = re.compile(r"(\d{1,4})[./-] ?(\d{1,4})[./-] ?(\d{1,4})")
+_TIME_FIELDS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?: ?([AaPp])\.? ?[Mm]\.?)?")
 
 # Separators that only a header has. ": " and a bare space also occur in the wild, but a message
 # line that starts with a date ("10/05/2024 14:00 reunião") has them too, so a file that uses a
 # strong separator anywhere does not get the weak ones.
 _STRONG_TAILS = frozenset({"] - ", "] ", "]", " - "})
-_HEADER_STARTS = frozenset("0123456789[")
 _MARKS_RE = re.compile(f"[{content.MARKS}]")
 _ODD_SPACES_RE = re.compile(f"[{content.ODD_SPACES}]")
 _MAX_NAME_COLONS = 3  # ": " a contact name may hold; more would be a sentence
@@ -90,11 +91,23 @@ def is_header_line(line: str) -> bool:
     return _HEADER.match(clean_text(line).lstrip()) is not None
 
 
-def _clock(fields: Groups) -> tuple[int, int, int] | None:
-    """(hour, minute, second) from the header's time fields, or None for an impossible time."""
-    hour_text, minute_text, second_text, ampm = fields
-    hour = int(hour_text)  # type: ignore[arg-type]
-    minute = int(minute_text)  # type: ignore[arg-type]
+_UNSEEN: object = object()  # cache miss marker (None is a cached "impossible date/time")
+
+
+def _seconds(clock: tuple[int, int, int]) -> int:
+    hour, minute, second = clock
+    return hour * 3600 + minute * 60 + second
+
+
+def _date_fields(date_text: str) -> DateFields:
+    return _DATE_FIELDS.fullmatch(date_text).groups()  # type: ignore[union-attr,return-value]
+
+
+def _clock(time_text: str) -> tuple[int, int, int] | None:
+    """(hour, minute, second) from the header's time, or None for an impossible time."""
+    hour_text, minute_text, second_text, ampm = _TIME_FIELDS.fullmatch(time_text).groups()  # type: ignore[union-attr]
+    hour = int(hour_text)
+    minute = int(minute_text)
     second = int(second_text) if second_text else 0
     if ampm is not None:
         # Lenient on purpose: hand-edited exports write "23:59 PM" and "00:04 AM".
@@ -147,62 +160,23 @@ def _split_author(
     return body[:best], body[best + 2 :]
 
 
-def _clean_author(author: str) -> str:
-    author = author.strip()
-    if author.startswith("~"):  # recent Android marks contacts not in the phone book with "~ "
-        author = author[1:].lstrip()
-    return author
+def _clean_author(author: str, prefixes: dict[str, int]) -> str:
+    """The author's name as shown, or "" when the would-be name is a sentence of a system line."""
+    name = author.strip()
+    if prefixes.get(name, 0) < 2 and content.looks_like_system_text(name):
+        return ""
+    if name.startswith("~"):  # recent Android marks contacts not in the phone book with "~ "
+        name = name[1:].lstrip()
+    return name
 
 
-def _decide_platform(heads: Sequence[tuple[int, Groups]]) -> Platform:
-    ios = sum(1 for _, groups in heads if groups[_BRACKET] or groups[_TAIL] == ": ")
-    return "ios" if ios * 2 > len(heads) else "android"
+def _count_authors(heads: Sequence[tuple[int, Groups]]) -> tuple[dict[str, int], dict[str, int]]:
+    """Who writes in this file, to split "Name: with: colons" bodies (see `_split_author`).
 
-
-def _decide_date_order(
-    heads: Sequence[tuple[int, Groups]], locale_hint: str | None
-) -> tuple[DateOrder, bool]:
-    """The file's reported order and whether its non-year-first dates are day-first."""
-    distinct: dict[DateFields, None] = {}
-    has_ampm = False
-    for _, groups in heads:
-        distinct[(groups[_D1], groups[_D2], groups[_D3])] = None  # type: ignore[index]
-        if groups[_AMPM] is not None:
-            has_ampm = True
-    pair_order = decide_pair_order(list(distinct), has_ampm=has_ampm, locale_hint=locale_hint)
-    year_first = sum(1 for fields in distinct if year_position(fields) == 0)
-    reported: DateOrder = "ymd" if distinct and year_first * 2 > len(distinct) else pair_order
-    return reported, pair_order == "dmy"
-
-
-def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
-    """Read a whole export. Never raises on content: unreadable lines become `ParseProblem`s.
-
-    `locale_hint` ("pt-BR", "en-US", "de"…) only breaks the tie when no date in the file tells
-    whether the day or the month comes first.
+    `known`: authors of bodies with exactly one ": " (no doubt where the name ends). `prefixes`:
+    how many bodies each possible name (the text before any ": ", or before a final ":") opens.
     """
-    raw_lines = split_lines(text)
-    cleaned = clean_text(text)
-    lines = raw_lines if cleaned is text else split_lines(cleaned)
-    has_marks = lines is not raw_lines
-    line_total = len(lines)
-
-    match = _HEADER.match
-    starts = _HEADER_STARTS
-    heads: list[tuple[int, Groups]] = []
-    for index, line in enumerate(lines):
-        if line[:1] in starts:
-            found = match(line)
-            if found is not None:
-                heads.append((index, found.groups()))
-    if any(groups[_TAIL] in _STRONG_TAILS for _, groups in heads):
-        heads = [head for head in heads if head[1][_TAIL] in _STRONG_TAILS]
-
-    platform = _decide_platform(heads)
-    date_order, day_first = _decide_date_order(heads, locale_hint)
-
-    # Who writes in this file. `known`: authors of bodies with exactly one ": " (no doubt where the
-    # name ends). `prefixes`: how many bodies each possible name (text before any ": ") opens.
+    plain: dict[str, int] = {}  # raw first prefix of unambiguous bodies, the common case
     known: dict[str, int] = {}
     prefixes: dict[str, int] = {}
     for _, groups in heads:
@@ -210,10 +184,12 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
         cut = body.find(": ")
         if cut > 0:
             following = body.find(": ", cut + 2)
+            if following == -1 and body[-1] != ":":
+                name = body[:cut]
+                plain[name] = plain.get(name, 0) + 1
+                continue
             name = body[:cut].strip()
             prefixes[name] = prefixes.get(name, 0) + 1
-            if following == -1 and body[-1] != ":":
-                known[name] = known.get(name, 0) + 1
             for _ in range(_MAX_NAME_COLONS):
                 if following == -1:
                     break
@@ -227,6 +203,94 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
             name = body[:-1].strip()
             known[name] = known.get(name, 0) + 1
             prefixes[name] = prefixes.get(name, 0) + 1
+    for raw_name, count in plain.items():
+        name = raw_name.strip()
+        known[name] = known.get(name, 0) + count
+        prefixes[name] = prefixes.get(name, 0) + count
+    return known, prefixes
+
+
+class _LazyLines(Sequence[str]):
+    """The physical lines of a text, split the first time one is asked for."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+
+    def _split(self) -> list[str]:
+        if self._lines is None:
+            self._lines = split_lines(self._text)
+        return self._lines
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        return self._split()[index]
+
+    def __len__(self) -> int:
+        return len(self._split())
+
+
+def _lines_containing(text: str, needle: str) -> frozenset[int]:
+    """0-based indexes of the lines of `text` (newlines already "\\n") that contain `needle`."""
+    found: set[int] = set()
+    line = 0
+    previous = 0
+    at = text.find(needle)
+    while at != -1:
+        line += text.count("\n", previous, at)
+        found.add(line)
+        previous = at
+        at = text.find(needle, at + 1)
+    return frozenset(found)
+
+
+def _decide_platform(heads: Sequence[tuple[int, Groups]]) -> Platform:
+    ios = sum(1 for _, groups in heads if groups[_BRACKET] or groups[_TAIL] == ": ")
+    return "ios" if ios * 2 > len(heads) else "android"
+
+
+def _decide_date_order(
+    heads: Sequence[tuple[int, Groups]], locale_hint: str | None
+) -> tuple[DateOrder, bool]:
+    """The file's reported order and whether its non-year-first dates are day-first."""
+    distinct = list(dict.fromkeys(groups[_DATE] for _, groups in heads))
+    fields = [_date_fields(text) for text in distinct]  # type: ignore[arg-type]
+    has_ampm = any(
+        "m" in time or "M" in time
+        for time in {groups[_TIME] for _, groups in heads}  # type: ignore[operator]
+    )
+    pair_order = decide_pair_order(fields, has_ampm=has_ampm, locale_hint=locale_hint)
+    year_first = sum(1 for item in fields if year_position(item) == 0)
+    reported: DateOrder = "ymd" if fields and year_first * 2 > len(fields) else pair_order
+    return reported, pair_order == "dmy"
+
+
+def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
+    """Read a whole export. Never raises on content: unreadable lines become `ParseProblem`s.
+
+    `locale_hint` ("pt-BR", "en-US", "de"…) only breaks the tie when no date in the file tells
+    whether the day or the month comes first.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = clean_text(text)
+    lines = split_lines(cleaned)
+    has_marks = cleaned is not text
+    # The lines as written are needed only to quote problems and to see where a mark stood, so
+    # they are split on first use; `marked` holds the indexes of lines with a left-to-right mark.
+    raw_lines: Sequence[str] = _LazyLines(text) if has_marks else lines
+    marked = _lines_containing(text, "\u200e") if has_marks else frozenset()
+    line_total = len(lines)
+
+    match = _HEADER.match
+    heads: list[tuple[int, Groups]] = [
+        (index, found.groups()) for index, line in enumerate(lines) if (found := match(line))
+    ]
+    if any(groups[_TAIL] in _STRONG_TAILS for _, groups in heads):
+        heads = [head for head in heads if head[1][_TAIL] in _STRONG_TAILS]
+
+    platform = _decide_platform(heads)
+    date_order, day_first = _decide_date_order(heads, locale_hint)
+    known, prefixes = _count_authors(heads)
 
     messages: list[ParsedMessage] = []
     system: list[SystemLine] = []
@@ -244,35 +308,41 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
 
     # Hot loop: caches for dates, times and author names (a chat repeats them all the time), and
     # the common single-line, single-": " message handled inline before any helper is called.
-    dates: dict[tuple[str | None, ...], date | None] = {}
-    times: dict[tuple[str | None, ...], tuple[int, int, int] | None] = {}
+    dates: dict[str, datetime | None] = {}  # date text -> midnight of that day
+    times: dict[str, timedelta | None] = {}  # time text -> offset from midnight
     clean_authors: dict[str, str] = {}
     classify = content.classify
+    whole_markers = content.WHOLE_MARKERS
+    omitted_suffixes = content.OMITTED_SUFFIXES
+    location_prefixes = content.LOCATION_PREFIXES
     text_kind = MessageKind.TEXT
     notice_starts = _NOTICE_STARTS
-    head_total = len(heads)
-    for position, (index, groups) in enumerate(heads):
-        end = heads[position + 1][0] if position + 1 < head_total else line_total
+    ends = [index for index, _ in heads[1:]]
+    if heads:
+        ends.append(line_total)
+    for (index, groups), end in zip(heads, ends, strict=True):
         stop = end
         while stop > index + 1 and not lines[stop - 1].strip():
             stop -= 1
         blank += end - stop
 
-        key = (groups[_D1], groups[_D2], groups[_D3])
-        day = dates.get(key, date.min)
-        if day is date.min:
-            day = dates[key] = resolve_date(key, day_first=day_first)  # type: ignore[arg-type]
-        time_key = groups[_HOUR : _AMPM + 1]
-        clock = times.get(time_key, ())
-        if clock == ():
-            clock = times[time_key] = _clock(time_key)
-        if day is None or clock is None:
+        date_text: str = groups[_DATE]  # type: ignore[assignment]
+        midnight = dates.get(date_text, _UNSEEN)
+        if midnight is _UNSEEN:
+            day = resolve_date(_date_fields(date_text), day_first=day_first)
+            midnight = dates[date_text] = None if day is None else datetime(*day.timetuple()[:3])
+        time_text: str = groups[_TIME]  # type: ignore[assignment]
+        offset = times.get(time_text, _UNSEEN)
+        if offset is _UNSEEN:
+            clock = _clock(time_text)
+            offset = times[time_text] = None if clock is None else timedelta(0, _seconds(clock))
+        if midnight is None or offset is None:
             problems.append(ParseProblem(index + 1, raw_lines[index], "invalid date or time"))
             blank += _orphan_lines(
                 lines, raw_lines, index + 1, stop, problems, "continuation of an unreadable line"
             )
             continue
-        sent_at = datetime(day.year, day.month, day.day, *clock)
+        sent_at = midnight + offset  # type: ignore[operator]
 
         body: str = groups[_BODY]  # type: ignore[assignment]
         cut = body.find(": ")
@@ -290,10 +360,8 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
             author_raw, first = split
         author = clean_authors.get(author_raw)
         if author is None:
-            author = clean_authors[author_raw] = _clean_author(author_raw)
-        if not author or (
-            prefixes.get(author_raw.strip(), 0) < 2 and content.looks_like_system_text(author_raw)
-        ):
+            author = clean_authors[author_raw] = _clean_author(author_raw, prefixes)
+        if not author:
             # 'You changed the subject from "a: b"' — the would-be author is a sentence.
             system.append(SystemLine(index + 1, sent_at, body.strip()))
             blank += _orphan_lines(
@@ -301,19 +369,33 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
             )
             continue
 
-        rest = "\n".join(lines[index + 1 : stop]) if stop > index + 1 else None
-        kind, text_, attachment, edited = classify(first, rest)
+        if stop > index + 1:
+            rest: str | None = "\n".join(lines[index + 1 : stop])
+            kind, text_, attachment, edited = classify(first, rest)
+        else:
+            rest = None
+            text_ = first.strip()
+            if (
+                text_
+                and text_[-1] not in ")>"
+                and text_ not in whole_markers
+                and not text_.endswith(omitted_suffixes)
+                and not text_.startswith(location_prefixes)
+            ):  # plain one-line text, most of any chat: skip the classifier call
+                kind, attachment, edited = text_kind, None, False
+            else:
+                kind, text_, attachment, edited = classify(first, None)
         if (
             kind is text_kind
             and rest is None
-            and (text_.startswith(notice_starts) or (has_marks and "\u200e" in raw_lines[index]))
-            and _is_system_text(text_, raw_lines[index] if has_marks else None)
+            and (text_.startswith(notice_starts) or index in marked)
+            and _is_system_text(text_, raw_lines[index] if index in marked else None)
         ):
             # iOS writes group events as "Chat name: \u200eAna added Bia".
             system.append(SystemLine(index + 1, sent_at, text_))
             continue
         messages.append(
-            ParsedMessage(index + 1, sent_at, author, text_, kind, attachment, edited, stop - index)
+            new_message(index + 1, sent_at, author, text_, kind, attachment, edited, stop - index)
         )
 
     if problems:
@@ -355,7 +437,7 @@ def _text_starts_with_mark(raw_line: str, text: str) -> bool:
 
 def _orphan_lines(
     lines: list[str],
-    raw_lines: list[str],
+    raw_lines: Sequence[str],
     start: int,
     stop: int,
     problems: list[ParseProblem],
