@@ -84,7 +84,10 @@ def test_expired_lease_is_claimed_again_and_buried_at_the_last_attempt(any_engin
         assert "lease expired" in stored.last_error
 
 
-def test_worker_commits_handler_writes_with_the_job_and_rolls_back_failures(any_engine) -> None:
+@pytest.mark.parametrize("group_commit", [True, False], ids=["batch-tx", "job-tx"])
+def test_worker_commits_handler_writes_with_the_job_and_rolls_back_failures(
+    any_engine, group_commit: bool
+) -> None:
     with any_engine.begin() as connection:
         connection.execute(sa.text("CREATE TABLE effects (key VARCHAR(20) PRIMARY KEY)"))
     calls: list[str] = []
@@ -99,7 +102,13 @@ def test_worker_commits_handler_writes_with_the_job_and_rolls_back_failures(any_
 
     for key in ("ok1", "bad", "hopeless", "ok2"):
         _enqueue(any_engine, "effect", key)
-    worker = Worker(any_engine, {"effect": handler}, worker_id="t", backoff_base_s=3600)
+    worker = Worker(
+        any_engine,
+        {"effect": handler},
+        worker_id="t",
+        backoff_base_s=3600,
+        group_commit=group_commit,
+    )
     assert worker.run_until_idle() == 4
     with any_engine.connect() as connection:
         effects = set(connection.execute(sa.text("SELECT key FROM effects")).scalars())

@@ -44,10 +44,15 @@ class Worker:
         batch_size: int = 20,
         lease_s: float = 300.0,
         backoff_base_s: float = 5.0,
-        group_commit: bool = True,
+        group_commit: bool | None = None,
     ) -> None:
         self.engine = engine
-        self.group_commit = group_commit
+        # PostgreSQL: one commit per batch is cheaper and locks only the rows touched. SQLite has
+        # one write lock for the whole file: a long batch transaction would stall the webhook
+        # endpoint's inserts behind it, so there each job commits on its own.
+        self.group_commit = (
+            engine.dialect.name != "sqlite" if group_commit is None else group_commit
+        )
         self.handlers = dict(handlers)
         self.worker_id = worker_id or default_worker_id()
         self.poll_s = poll_s
