@@ -206,6 +206,10 @@ def classify(first: str, rest: str | None) -> Content:
         if edited:
             head, _, caption = full.partition("\n")
     kind, attachment, keeps_text = _classify_head(head.rstrip(), single=not caption)
+    if kind is MessageKind.LOCATION:
+        # "localização: <url>" / "Location: <url>": the word is WhatsApp's, in the phone's
+        # language; keeping only the place makes Android and iOS exports of a chat agree.
+        return kind, full.partition(":")[2].strip() if keeps_text else "", None, edited
     return kind, (full if keeps_text else caption.strip()), attachment, edited
 
 
@@ -236,8 +240,8 @@ def _classify_head(head: str, *, single: bool) -> tuple[MessageKind, str | None,
                 return kind, name, False
     if single:
         kind = WHOLE_MARKERS.get(head)
-        if kind is not None:
-            return kind, None, kind is not MessageKind.DELETED
+        if kind is not None:  # deleted and live-location markers: nothing the person wrote
+            return kind, None, False
     if head.startswith(LOCATION_PREFIXES):
         return MessageKind.LOCATION, None, True
     return MessageKind.TEXT, None, True
