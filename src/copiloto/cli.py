@@ -371,7 +371,6 @@ def serve_command(
         host=host or settings.host,
         port=port or settings.port,
         log_level="warning",
-        ws="websockets-sansio",
     )
 
 
