@@ -117,7 +117,7 @@ def ordinal(n: int) -> str:
 
 
 _NUMBER = re.compile(
-    r"(?P<currency>R\$\s?)?"
+    r"(?P<currency>[Rr]\$\s?)?"
     r"(?P<int>\d{1,3}(?:\.\d{3})+|\d+)"
     r"(?:,(?P<frac>\d+))?"
     r"(?P<suffix>\s?%|[ºª°](?!C))?"
