@@ -228,3 +228,13 @@ def test_webhook_flow_on_postgres(channel_settings, postgres_url, shared_data) -
         [message] = rows(A, Message)
         assert message.text == "Body Text"
     engine.dispose()
+
+
+def test_inbox_counts_for_stats(app, shared_data) -> None:
+    from copiloto.channels.inbox import inbox_counts
+
+    post(app, load(shared_data, "message")["text"])
+    post(app, b"not json")
+    work(app)
+    with Session(app.engine) as session:
+        assert inbox_counts(session) == {"meta": {"done": 1, "failed": 1}}

@@ -136,3 +136,23 @@ def test_no_channel_configured(engine, settings) -> None:
     with pytest.raises(NoChannelConfigured) as refused:
         _send(engine, settings, client_id, seller_id)
     assert "Nenhum canal" in refused.value.message_pt
+
+
+def test_template_reopens_the_conversation(engine, channel_settings, standin) -> None:
+    from copiloto.channels.send import send_template_reply
+
+    settings = channel_settings.model_copy(update={"send_provider": "meta"})
+    client_id, seller_id = _client(engine, phone="+5511987654321", last_in_ago=timedelta(days=3))
+    with Session(engine, expire_on_commit=False) as session:
+        message = send_template_reply(
+            session,
+            client_id=client_id,
+            seller_id=seller_id,
+            template="retomar_contato",
+            sender=build_sender(settings),
+        )
+        session.commit()
+    assert message.status == DeliveryStatus.SENT and message.text == "[modelo: retomar_contato]"
+    [request] = standin.sent
+    assert request["type"] == "template"
+    assert request["template"] == {"name": "retomar_contato", "language": {"code": "pt_BR"}}

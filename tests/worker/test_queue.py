@@ -108,6 +108,7 @@ def test_worker_commits_handler_writes_with_the_job_and_rolls_back_failures(
         worker_id="t",
         backoff_base_s=3600,
         group_commit=group_commit,
+        group_kinds={"effect"},
     )
     assert worker.run_until_idle() == 4
     with any_engine.connect() as connection:

@@ -368,3 +368,16 @@ def build_channel_handlers(settings: Settings) -> dict[str, Handler]:
         )
 
     return {INBOX_JOB: handle_inbox, DOWNLOAD_JOB: handle_download}
+
+
+def inbox_counts(session: Session) -> dict[str, dict[str, int]]:
+    """Webhook deliveries per provider and state, for `copiloto stats` (FAILED: not understood)."""
+    rows = session.execute(
+        sa.select(InboxEvent.provider, InboxEvent.state, sa.func.count()).group_by(  # type: ignore[arg-type]
+            InboxEvent.provider, InboxEvent.state
+        )
+    ).all()
+    counts: dict[str, dict[str, int]] = {}
+    for provider, state, count in rows:
+        counts.setdefault(str(provider), {})[str(state)] = int(count)
+    return counts

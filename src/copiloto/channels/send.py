@@ -246,3 +246,57 @@ def send_reply(
         raise SendError("Esta mensagem já foi registrada.")
     session.flush()
     return stored
+
+
+def send_template_reply(
+    session: Session,
+    *,
+    client_id: int,
+    seller_id: int,
+    template: str,
+    sender: Sender | None,
+    language: str = "pt_BR",
+) -> Message:
+    """Re-open a Cloud API conversation with an approved template (what `TemplateRequired` offers).
+
+    Stored like `send_reply`: SENT with the provider id, or FAILED with the pt-BR reason.
+    """
+    from copiloto.storage.repository import add_message, get_or_create_conversation
+
+    send_template = getattr(sender, "send_template", None)
+    if sender is None or send_template is None:
+        raise SendError("O canal configurado não envia modelos (templates) do WhatsApp.")
+    client = session.get(Client, client_id)
+    if client is None or client.seller_id != seller_id or not client.phone:
+        raise SendError("Cliente não encontrado para este vendedor, ou sem telefone.")
+    conversation = get_or_create_conversation(
+        session,
+        seller_id=seller_id,
+        client_id=client_id,
+        chat_key=f"{sender.provider.value}:{client.phone}",
+        channel=sender.provider,
+        title=client.name,
+    )
+    message = Message(
+        conversation_id=conversation.id,  # type: ignore[arg-type]
+        client_id=client_id,
+        seller_id=seller_id,
+        provider=sender.provider,
+        provider_message_id=f"local:{uuid.uuid4().hex}",
+        direction=Direction.OUT,
+        sent_at=utcnow(),
+        kind=MessageKind.TEXT,
+        text=f"[modelo: {template}]",
+        status=DeliveryStatus.PENDING,
+    )
+    try:
+        result = send_template(to=client.phone, name=template, language=language)
+    except SendError as exc:
+        message.status, message.failed_at = DeliveryStatus.FAILED, utcnow()
+        message.status_error = exc.message_pt
+    else:
+        message.provider_message_id, message.status = result.provider_message_id, result.status
+    stored = add_message(session, message)
+    if stored is None:
+        raise SendError("Esta mensagem já foi registrada.")
+    return stored

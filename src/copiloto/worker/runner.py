@@ -10,7 +10,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Annotated
 
 import typer
@@ -45,11 +45,15 @@ class Worker:
         lease_s: float = 300.0,
         backoff_base_s: float = 5.0,
         group_commit: bool | None = None,
+        group_kinds: Collection[str] = ("inbox",),
     ) -> None:
         self.engine = engine
         # PostgreSQL: one commit per batch is cheaper and locks only the rows touched. SQLite has
         # one write lock for the whole file: a long batch transaction would stall the webhook
         # endpoint's inserts behind it, so there each job commits on its own.
+        # only cheap, purely-database kinds are batched: a failure re-runs the whole batch one
+        # by one, which must never repeat a transcription or a download
+        self.group_kinds = frozenset(group_kinds)
         self.group_commit = (
             engine.dialect.name != "sqlite" if group_commit is None else group_commit
         )
@@ -64,11 +68,14 @@ class Worker:
         jobs = self.queue.claim(
             worker_id=self.worker_id, kinds=list(self.handlers), limit=self.batch_size
         )
-        if self.group_commit and len(jobs) > 1 and self._run_together(jobs):
-            return len(jobs)
+        claimed = len(jobs)
+        together = [job for job in jobs if self.group_commit and job.kind in self.group_kinds]
+        if len(together) > 1 and self._run_together(together):
+            done = {job.id for job in together}
+            jobs = [job for job in jobs if job.id not in done]
         for job in jobs:
             self._run(job)
-        return len(jobs)
+        return claimed
 
     def _run_together(self, jobs: list[Job]) -> bool:
         """Run a batch in one transaction (one commit instead of one per job).
