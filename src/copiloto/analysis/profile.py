@@ -333,7 +333,8 @@ def _needs_attention(
     profile: ClientProfile, *, last: MessageView | None, now: datetime
 ) -> list[Finding]:
     reasons: list[Finding] = []
-    if profile.awaiting_reply and last is not None and profile.stage not in (Stage.WON, Stage.LOST):
+    quiet = (Stage.WON, Stage.LOST, Stage.DORMANT)  # the stage already says it
+    if profile.awaiting_reply and last is not None and profile.stage not in quiet:
         waited = (now - last.sent_at).total_seconds()
         since = f"{int(waited // 3600)} h" if waited < 172_800 else f"{int(waited // 86_400)} dias"
         reasons.append(Finding(f"mensagem do cliente sem resposta há {since}", (last.id,)))
