@@ -60,9 +60,13 @@ def ingest_exports_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Parse and report; write nothing")
     ] = False,
+    process: Annotated[
+        bool, typer.Option("--process/--no-process", help="Then run media, analysis and index")
+    ] = True,
     as_json: JsonFlag = False,
 ) -> None:
-    """Parse WhatsApp exports and store their messages (idempotent: re-runs add only new ones)."""
+    """Parse WhatsApp exports and store their messages (idempotent: re-runs add only new ones),
+    then process what is new: voice notes and documents, analysis, and the index."""
     from copiloto.ingest.exports import ingest_exports
 
     container = Container()
@@ -76,6 +80,10 @@ def ingest_exports_command(
             dry_run=dry_run,
             on_file=lambda f: progress.update(task, advance=1, description=Path(f.file).name[:40]),
         )
+    if process and not dry_run and report.new_messages:
+        from copiloto.pipeline import Pipeline
+
+        _run_pipeline(Pipeline(container), quiet=as_json)
     if as_json:
         print_json(report.to_json())
         return
@@ -129,6 +137,32 @@ def ingest_purchases_command(
             out.print(f"  linha {error.row}: {error.reason}")
     if report.errors:
         raise typer.Exit(1)
+
+
+client_app = typer.Typer(help="Manage clients.", no_args_is_help=True)
+app.add_typer(client_app, name="client")
+
+
+@client_app.command("delete")
+def client_delete_command(
+    client: Annotated[str, typer.Argument(help="Nome ou telefone do cliente")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Delete a client, their history and their points in the vector index."""
+    from copiloto.retrieval.clients import UnknownClient, resolve_client
+    from copiloto.workspace.deletion import delete_client
+
+    container = Container()
+    with container.session() as session:
+        try:
+            found = resolve_client(session, client)
+        except UnknownClient as error:
+            err.print(f"[red]{error}[/red]")
+            raise typer.Exit(2) from None
+        if not yes:
+            typer.confirm(f"Apagar {found.name} e todo o histórico?", abort=True)
+        removed = delete_client(session, found.id, indexer=container.indexer)  # type: ignore[arg-type]
+    out.print(f"{found.name} apagado: " + ", ".join(f"{v} {k}" for k, v in removed.items()))
 
 
 @app.command("stats")
