@@ -48,8 +48,8 @@ def test_silence_splits_windows_and_each_window_points_to_its_messages() -> None
         line(1, "Oi, quanto custa o kit verão?"),
         line(2, "Custa R$ 189,90", minutes=1, who="out"),
         line(3, "achei caro", minutes=2),
-        line(4, "Bom dia! Pensou no kit?", minutes=60 * 24, who="out"),
-        line(5, "vou fechar sim", minutes=60 * 24 + 5),
+        line(4, "Bom dia! Pensou no kit?", minutes=60 * 72, who="out"),
+        line(5, "vou fechar sim", minutes=60 * 72 + 5),
     ]
     chunks = chunk_conversation(INFO, lines)
     found = windows(chunks)
@@ -73,7 +73,9 @@ def test_windows_are_capped_in_size_and_stable_when_messages_are_appended() -> N
     before = windows(chunk_conversation(INFO, lines, options=options))
     assert len(before) > 2
     assert all(len(w.text) <= 120 for w in before)
-    assert sorted(i for w in before for i in w.metadata["message_ids"]) == list(range(1, 11))
+    assert sorted({i for w in before for i in w.metadata["message_ids"]}) == list(range(1, 11))
+    for left, right in zip(before, before[1:], strict=False):  # overlap: question → answer
+        assert left.metadata["message_ids"][-1] == right.metadata["message_ids"][0]
 
     longer = [*lines, line(11, "mais uma", minutes=11)]
     after = windows(chunk_conversation(INFO, longer, options=options))

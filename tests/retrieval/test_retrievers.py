@@ -109,8 +109,9 @@ def test_history_prefers_recent_talk_when_similarity_ties(world) -> None:
     found = retriever.retrieve(
         "frete para Campinas", client_id=world["carla"].id, seller_id=world["seller_id"], k=3
     )
-    assert found[0].text == found[1].text == "Carla Mendes: Quanto fica o frete para Campinas?"
+    assert found[0].text == "Carla: Quanto fica o frete para Campinas?"
     assert found[0].time == T0 + timedelta(days=90)
+    assert found[0].text not in [e.text for e in found[1:]]  # the older repeat is dropped
 
 
 def test_similar_negotiations_exclude_the_client_prefer_won_and_group_by_chat(world) -> None:
@@ -147,10 +148,10 @@ def test_dense_only_mode_also_answers(world) -> None:
     assert found and all(e.client_id == world["carla"].id for e in found)
 
 
-def _ev(node_id: str, ids: list[int], text: str = "x" * 10, kind: str = "message") -> Evidence:
+def _ev(node_id: str, ids: list[int], kind: str = "message", text: str = "") -> Evidence:
     return Evidence(
         node_id=node_id,
-        text=text,
+        text=text or f"{node_id:x<10}",
         score=1.0,
         kind=kind,
         client_id=1,
@@ -169,6 +170,7 @@ def test_drop_covered_and_budget() -> None:
         _ev("m2", [2]),
         _ev("m4", [4]),
         _ev("t", [2], kind="transcript"),
+        _ev("again", [9], text="W" + "x" * 9),  # the same text as "w", another message
     ]
     assert [e.node_id for e in drop_covered(items)] == ["w", "m4", "t"]
     assert [e.node_id for e in within_budget(items, 25)] == ["w", "m2"]

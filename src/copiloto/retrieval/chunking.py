@@ -64,10 +64,11 @@ class ConversationInfo:
 class ChunkingOptions:
     """Sizes chosen so that 3–5 windows fit the ~1,500-character context budget of an answer."""
 
-    silence: timedelta = timedelta(hours=3)
-    window_max_chars: int = 360
+    silence: timedelta = timedelta(hours=48)  # WhatsApp answers often come the next morning
+    window_max_chars: int = 480
     window_min_chars: int = 120  # a shorter tail is merged into the window before it
-    message_nodes: bool = True
+    overlap: bool = True  # a window starts with the previous one's last line (question → answer)
+    message_nodes: bool = False  # measured: single messages crowd out windows (RESULTS.md)
     message_min_chars: int = 20  # shorter messages ("ok", "blz") only live inside windows
     piece_max_chars: int = 600  # transcripts and documents are split at this size
     line_max_chars: int = 400  # one very long message is cut inside a window
@@ -110,11 +111,28 @@ def _line_body(line: ChatLine) -> str:
     return text
 
 
+_TITLES = frozenset({"sr", "sra", "srta", "dr", "dra", "dona", "seu", "arq", "prof", "profa", "eng"})
+
+
+def short_author(author: str | None) -> str:
+    """The first name an export shows ("Sr. Paulo Andrade" → "Paulo"): prompt budgets are counted
+    in characters, and the full name is in the payload for citations."""
+    if not author:
+        return "?"
+    if sum(ch.isdigit() for ch in author) >= 8:  # an unsaved number stays whole
+        return author.strip()
+    words = author.replace("|", " ").split()
+    for word in words:
+        if word.rstrip(".").casefold() not in _TITLES:
+            return word
+    return author.strip()
+
+
 def _render(line: ChatLine, *, max_chars: int) -> str:
     body = " ".join(_line_body(line).split())
     if len(body) > max_chars:
         body = body[: max_chars - 1].rstrip() + "…"
-    return f"{line.author or '?'}: {body}"
+    return f"{short_author(line.author)}: {body}"
 
 
 def _base_metadata(info: ConversationInfo) -> dict[str, Any]:
@@ -147,22 +165,39 @@ def _sessions(lines: Sequence[ChatLine], silence: timedelta) -> list[list[ChatLi
 
 
 def _pack(session: list[ChatLine], options: ChunkingOptions) -> list[list[ChatLine]]:
-    """Greedy packing from the start of a session: appending messages only changes the tail."""
+    """Greedy packing from the start of a session: appending messages only changes the tail.
+
+    With `overlap`, each window after the first starts with the last line of the one before, so a
+    question and its answer always share at least one window.
+    """
+
+    def size_of(lines: list[ChatLine]) -> int:
+        return sum(len(_render(x, max_chars=options.line_max_chars)) + 1 for x in lines)
+
     windows: list[list[ChatLine]] = []
+    current: list[ChatLine] = []
     size = 0
     for line in session:
         length = len(_render(line, max_chars=options.line_max_chars)) + 1
-        if windows and size + length <= options.window_max_chars:
-            windows[-1].append(line)
-            size += length
-        else:
-            windows.append([line])
-            size = length
+        if current and size + length > options.window_max_chars:
+            windows.append(current)
+            carry = current[-1:] if options.overlap and len(current) > 1 else []
+            if carry and size_of(carry) + length > options.window_max_chars:
+                carry = []
+            current, size = list(carry), size_of(carry)
+        current.append(line)
+        size += length
+    if current:
+        windows.append(current)
     if len(windows) > 1:
-        tail = sum(len(_render(x, max_chars=options.line_max_chars)) + 1 for x in windows[-1])
-        head = sum(len(_render(x, max_chars=options.line_max_chars)) + 1 for x in windows[-2])
-        if tail < options.window_min_chars and head + tail <= options.window_max_chars * 1.4:
-            windows[-2].extend(windows.pop())
+        tail, head = windows[-1], windows[-2]
+        fresh = [x for x in tail if x not in head]
+        if (
+            size_of(fresh) < options.window_min_chars
+            and size_of(head) + size_of(fresh) <= options.window_max_chars * 1.4
+        ):
+            windows.pop()
+            head.extend(fresh)
     return windows
 
 
@@ -236,13 +271,13 @@ def chunk_conversation(
         }
         text = (line.text or "").strip()
         if options.message_nodes and len(text) >= options.message_min_chars:
-            rendered = f"{line.author or '?'}: {' '.join(text.split())}"
+            rendered = f"{short_author(line.author)}: {' '.join(text.split())}"
             chunks.append(
                 _finish(f"msg:{line.message_id}", rendered, {**line_meta, "kind": "message"})
             )
         if line.transcript and line.transcript.strip():
             for position, piece in enumerate(_split_text(line.transcript, options.piece_max_chars)):
-                rendered = f"{line.author or '?'} (áudio): {piece}"
+                rendered = f"{short_author(line.author)} (áudio): {piece}"
                 chunks.append(
                     _finish(
                         f"tr:{line.message_id}:{position}",

@@ -56,21 +56,31 @@ class Evidence:
 class RetrievalOptions:
     """Knobs measured by `copiloto eval retrieval` (see evals/retrieval/RESULTS.md)."""
 
-    mode: Literal["hybrid", "dense"] = "hybrid"
+    # hybrid: dense + BM25 fused by RRF in the store; weighted: the same two lists fused here with
+    # `sparse_weight` (RRF with weights); dense / sparse: one list only (for measurements)
+    mode: Literal["hybrid", "weighted", "dense", "sparse"] = "weighted"
     alpha: float | None = None  # dense weight, for stores that fuse by weight instead of RRF
+    sparse_weight: float = 2.0  # weighted mode: BM25's weight against dense's 1.0
+    expand: bool = True  # add chat vocabulary to the BM25 query (see `expand_query`)
     candidates: int = 30  # pieces fetched from the store before re-ranking
     strip_names: bool = True
     recency_weight: float = 0.1
     recency_half_life_days: float = 60.0
     won_boost: float = 0.15
-    per_conversation: int = 1  # similar negotiations: pieces kept per conversation
+    per_conversation: int = 2  # similar negotiations: pieces kept per conversation
     kinds: tuple[str, ...] = ()  # restrict to these piece kinds; empty = all
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-_GLUE = frozenset({"a", "o", "as", "os", "da", "do", "das", "dos", "na", "no", "à", "ao", "de"})
+_GLUE = frozenset(
+    {"a", "o", "as", "os", "da", "do", "das", "dos", "na", "no", "à", "ao", "de", "pro", "pra"}
+    | {"sr", "sra", "srta", "dr", "dra", "dona", "seu", "arq", "prof", "profa"}  # titles
+)
+
+
+_TITLE_DOT = re.compile(r"\b(Sr|Sra|Srta|Dr|Dra|Arq|Prof|Profa)\.", re.IGNORECASE)
 
 
 def prepare_query(question: str, *, names: Sequence[str] = ()) -> str:
@@ -82,6 +92,7 @@ def prepare_query(question: str, *, names: Sequence[str] = ()) -> str:
     if not name_words:
         return question.strip()
     kept: list[str] = []
+    question = _TITLE_DOT.sub(lambda m: m.group(1), question)  # "Sr. Paulo" → "Sr Paulo"
     for token in re.split(r"(\W+)", question):
         if token and _WORD.fullmatch(token) and fold(token) in name_words:
             # drop the separator and an article right before the name: "o que a Carla" → "o que"
@@ -94,6 +105,46 @@ def prepare_query(question: str, *, names: Sequence[str] = ()) -> str:
     cleaned = " ".join("".join(kept).split())
     cleaned = re.sub(r"\s+([?.!,;:])", r"\1", cleaned)
     return cleaned if _WORD.search(cleaned) else question.strip()
+
+
+# How sellers ask (left) and how clients and sellers actually write in chats (right). BM25 only
+# matches words, so the sparse query gets the chat words for the seller's; the dense query keeps
+# the question as asked. Written from pt-BR sales chats; extend it as new misses show up.
+_CHAT_VOCABULARY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), words)
+    for pattern, words in (
+        (r"\bpag(ou|ar|ou|amento|aram|ando|a)\b", "pix boleto cartão parcelas vista transferência"),
+        (r"\b(caro|pre[çc]o|valor)\b", "caro salgado desconto preço valor barato"),
+        (r"\bobje[çc]", "caro salgado concorrente barato ofereceram pensar sócio"),
+        (
+            r"\b(problema|defeito|errad|reclam|falha)",
+            "atrasou atraso defeito quebrou riscada "
+            "apitando parou não apareceu não apareceram problema",
+        ),
+        (r"\bconcorr", "concorrente outra empresa loja mais barato me passou ofereceram"),
+        (r"\b(fechou|fechar|fechamento|fechad)", "fechado fechar fecha fechamos"),
+        (
+            r"\b(perde|perdemos|perdeu|não fechou|desist)",
+            "adiar desistir preferiu outra empresa sócio",
+        ),
+        (r"\b(montagem|instala)", "montadores montagem instalação instaladores equipe"),
+        (r"\bamea[çc]", "estorno procon reclame cancelar advogado"),
+        (r"\b(sumiu|sumid|voltou|retom)", "retomando lembra voltando ano passado"),
+        (r"\b(compens|cortesia|brinde)", "desconto cortesia brinde abater grátis abato"),
+        (r"\bargument", "economia parcela financiamento garantia desconto se paga"),
+        (r"\b(hesit|pensar)", "pensar caro vou ver"),
+        (r"\bprazo", "prazo dias entrega expressa urgente"),
+        (r"\bfinanci", "financiamento banco parcelas"),
+        (r"\bcondi[çc]", "só fecho se condição"),
+        (r"\batras", "atrasou atraso reagendei não apareceu"),
+    )
+)
+
+
+def expand_query(text: str) -> str:
+    """The question plus the chat words for the seller's words it uses (for BM25)."""
+    extra = [words for pattern, words in _CHAT_VOCABULARY if pattern.search(text)]
+    return " ".join([text, *extra])
 
 
 def _filters(
@@ -145,13 +196,19 @@ def _to_evidence(node: Any, score: float) -> Evidence:
 
 
 def drop_covered(evidence: Sequence[Evidence]) -> list[Evidence]:
-    """Drop pieces whose messages all appear in a better-ranked piece (same text, twice)."""
+    """Drop pieces whose messages all appear in a better-ranked piece, and repeated texts (a
+    seller's canned follow-up sent to the same client twice)."""
     seen: set[int] = set()
+    texts: set[str] = set()
     kept: list[Evidence] = []
     for item in evidence:
         ids = set(item.message_ids)
         if item.kind in {"message", "window"} and ids and ids <= seen:
             continue
+        text = " ".join(item.text.casefold().split())
+        if text in texts:
+            continue
+        texts.add(text)
         kept.append(item)
         if item.kind in {"message", "window"}:
             seen |= ids
@@ -186,32 +243,63 @@ class _IndexSearch:
         self.last_query: str | None = None
 
     def _search(self, text: str, filters: "MetadataFilters | None", top_k: int) -> list[Evidence]:
-        from llama_index.core.vector_stores.types import VectorStoreQuery, VectorStoreQueryMode
+        from llama_index.core.vector_stores.types import VectorStoreQueryMode as Mode
 
         started = time.perf_counter()
-        vector = self.embedder.embed([text], kind="query")[0]
-        hybrid = self.options.mode == "hybrid"
+        mode = self.options.mode
+        vector = [float(x) for x in self.embedder.embed([text], kind="query")[0]]
+        words = expand_query(text) if self.options.expand else text  # only BM25 reads it
+        if mode == "weighted":
+            dense = self._query(vector, words, filters, top_k, Mode.DEFAULT)
+            sparse = self._query(vector, words, filters, top_k, Mode.SPARSE)
+            found = _weighted_rrf([(dense, 1.0), (sparse, self.options.sparse_weight)])
+        else:
+            store_mode = {"hybrid": Mode.HYBRID, "dense": Mode.DEFAULT, "sparse": Mode.SPARSE}
+            found = self._query(vector, words, filters, top_k, store_mode[mode])
+        log.debug("search %r → %d pieces in %.0f ms", text, len(found), _ms(started))
+        return found[:top_k]
+
+    def _query(
+        self,
+        vector: list[float],
+        text: str,
+        filters: "MetadataFilters | None",
+        top_k: int,
+        mode: Any,
+    ) -> list[Evidence]:
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
         query = VectorStoreQuery(
-            query_embedding=[float(x) for x in vector],
+            query_embedding=vector,
             query_str=text,
             similarity_top_k=top_k,
-            sparse_top_k=top_k if hybrid else None,
-            hybrid_top_k=top_k if hybrid else None,
+            sparse_top_k=top_k,
+            hybrid_top_k=top_k,
             filters=filters,
             alpha=self.options.alpha,
-            mode=VectorStoreQueryMode.HYBRID if hybrid else VectorStoreQueryMode.DEFAULT,
+            mode=mode,
         )
         result = self.vector_store.query(query)
         nodes = result.nodes or []
         scores = result.similarities or [0.0] * len(nodes)
-        found = [_to_evidence(node, score) for node, score in zip(nodes, scores, strict=False)]
-        log.debug("search %r → %d pieces in %.0f ms", text, len(found), _ms(started))
-        return found
+        return [_to_evidence(node, score) for node, score in zip(nodes, scores, strict=False)]
 
     def _query_text(self, query: str, names: Sequence[str]) -> str:
         text = prepare_query(query, names=names) if self.options.strip_names else query
         self.last_query = text
         return text
+
+
+def _weighted_rrf(ranked: Sequence[tuple[list[Evidence], float]], k: int = 60) -> list[Evidence]:
+    """Reciprocal-rank fusion with a weight per list (what the store's RRF does, unweighted)."""
+    scores: dict[str, float] = {}
+    items: dict[str, Evidence] = {}
+    for found, weight in ranked:
+        for rank, item in enumerate(found):
+            scores[item.node_id] = scores.get(item.node_id, 0.0) + weight / (k + rank + 1)
+            items.setdefault(item.node_id, item)
+    order = sorted(scores, key=lambda node_id: -scores[node_id])
+    return [_replace_score(items[node_id], scores[node_id]) for node_id in order]
 
 
 def _ms(started: float) -> float:
