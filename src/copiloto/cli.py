@@ -433,7 +433,10 @@ def demo_command(
 def _register_commands() -> None:
     """Commands that live in their own packages (imports inside them stay lazy)."""
     from copiloto.analysis.training import train_command
+    from copiloto.evals.answers import answers_command
     from copiloto.evals.asr import asr_command
+    from copiloto.evals.classification import intent_command, sentiment_command
+    from copiloto.evals.retrieval import retrieval_command
     from copiloto.evals.ingest import ingest_command
     from copiloto.evals.vectorstore import embed_speed_command, vectorstore_command
     from copiloto.evals.webhooks import webhooks_command
@@ -450,6 +453,10 @@ def _register_commands() -> None:
     analysis_app.command("train")(train_command)
     app.add_typer(analysis_app, name="analysis")
     eval_app.command("asr")(asr_command)
+    eval_app.command("answers")(answers_command)
+    eval_app.command("retrieval")(retrieval_command)
+    eval_app.command("sentiment")(sentiment_command)
+    eval_app.command("intent")(intent_command)
     eval_app.command("ingest")(ingest_command)
     eval_app.command("vectorstore")(vectorstore_command)
     eval_app.command("embed-speed")(embed_speed_command)
