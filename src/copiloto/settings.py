@@ -6,11 +6,11 @@ Every adapter is chosen here by a `mode`-like field with an offline default; the
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -118,7 +118,7 @@ class Settings(BaseSettings):
         description="Business number (E.164 or digits), Meta phone_number_id, Z-API/Evolution "
         'instance or Twilio number → seller login, as JSON: {"1122334455667": "ana"}.',
     )
-    meta_templates: list[str] = Field(
+    meta_templates: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Approved Cloud API template names offered outside the 24-hour window.",
     )
@@ -134,11 +134,24 @@ class Settings(BaseSettings):
         description="A RUNNING job whose worker is silent this long is claimed again.",
     )
 
-    @field_validator("seller_names", "meta_templates", mode="before")
+    @field_validator("seller_names", mode="before")
     @classmethod
     def _split_names(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip().startswith("["):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("meta_templates", mode="before")
+    @classmethod
+    def _split_templates(cls, value: object) -> object:
+        """`a,b` or a JSON list, from the environment (NoDecode: the JSON is parsed here)."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
         return value
 
     @cached_property
