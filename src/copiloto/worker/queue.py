@@ -27,13 +27,16 @@ log = logging.getLogger(__name__)
 CLAIMABLE = (ProcessingState.PENDING.value, ProcessingState.FAILED.value)
 
 
-def insert_ignoring_duplicates(session: Session, table: sa.Table, values: dict[str, Any]) -> Any:
+def insert_ignoring_duplicates(
+    session: Session | sa.Connection, table: sa.Table, values: dict[str, Any]
+) -> Any:
     """`INSERT … ON CONFLICT DO NOTHING RETURNING id`: the new id, or None when a unique key exists.
 
     Used where re-delivery is normal (jobs, inbox events): a conflict is an answer, not an error,
     and it must not abort the surrounding transaction as a caught IntegrityError would on PostgreSQL.
     """
-    dialect = session.get_bind().dialect.name
+    bind = session if isinstance(session, sa.Connection) else session.get_bind()
+    dialect = bind.dialect.name
     statement = _INSERT_IGNORING.get((dialect, table.name))
     if statement is None:
         if dialect == "postgresql":
