@@ -84,6 +84,15 @@ class Settings(BaseSettings):
     asr_base_url: str | None = None
     asr_api_key: SecretStr | None = None
 
+    # --- message analysis ----------------------------------------------------------------------
+    classifier_weights: Path | None = Field(
+        default=None,
+        description="Sentiment/intent weights (.npz); default: the file shipped in copiloto.analysis.",
+    )
+    classifier_refine_below: float = Field(
+        default=0.5, description="Predictions below this confidence go to the LLM refiner, if any."
+    )
+
     # --- server and channels -------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 8000

@@ -93,7 +93,9 @@ def test_repeated_objections_stay_open_until_the_client_closes() -> None:
     assert any("2 objeções" in f.text for f in profile.stuck)
 
     closed = [*chat, *conversation(("c", "Fechado, pode mandar o pix", at(4)))[0:1]]
-    closed[-1] = MessageView(5, 1, Direction.IN, at(4), MessageKind.TEXT, "Fechado, pode mandar o pix")
+    closed[-1] = MessageView(
+        5, 1, Direction.IN, at(4), MessageKind.TEXT, "Fechado, pode mandar o pix"
+    )
     profile = build_profile(closed, now=NOW, tz=TZ)
     assert profile.open_objections == []
     assert profile.stage is Stage.WON

@@ -241,8 +241,19 @@ class MessageClassifier:
                     predictions[i] = better
 
 
-def build_classifier(settings: Settings, *, encoder: TextEncoder | None = None) -> MessageClassifier:
+def build_classifier(
+    settings: Settings,
+    *,
+    encoder: TextEncoder | None = None,
+    refiner: Refiner | None = None,
+) -> MessageClassifier:
     """Factory for the composition root: the shipped weights unless `classifier_weights` points
-    elsewhere. Pass the product's shared encoder to avoid loading the embedder twice."""
-    path = getattr(settings, "classifier_weights", None) or SHIPPED_WEIGHTS
-    return MessageClassifier.from_file(Path(path), encoder=encoder)
+    elsewhere. Pass the product's shared encoder to avoid loading the embedder twice, and an LLM
+    refiner (when an LLM is configured) for predictions below `classifier_refine_below`."""
+    path = settings.classifier_weights or SHIPPED_WEIGHTS
+    return MessageClassifier(
+        ModelWeights.load(Path(path)),
+        encoder=encoder,
+        refiner=refiner,
+        refine_below=settings.classifier_refine_below,
+    )

@@ -203,7 +203,9 @@ def hashed_counts(normalized: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.
     return words.transform(normalized).tocsr(), chars.transform(normalized).tocsr()  # type: ignore[attr-defined]
 
 
-def tfidf_block(counts: sparse.csr_matrix, active: np.ndarray, idf: np.ndarray) -> sparse.csr_matrix:
+def tfidf_block(
+    counts: sparse.csr_matrix, active: np.ndarray, idf: np.ndarray
+) -> sparse.csr_matrix:
     """Sublinear TF × IDF over the columns seen in training, L2-normalised per row.
 
     Columns never seen in training are dropped before normalising, as a fitted TF-IDF vocabulary

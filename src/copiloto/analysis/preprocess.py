@@ -25,7 +25,9 @@ MONEY_PREFIX = "_reais_"  # followed by the amount, e.g. "_reais_ 1234.56"
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u200b\ufeff"), None)
 
-_URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9.-]+\.(?:com|net|org)(?:\.br)?(?:/\S*)?")
+_URL_RE = re.compile(
+    r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9.-]+\.(?:com|net|org)(?:\.br)?(?:/\S*)?"
+)
 _EMAIL_RE = re.compile(r"(?i)\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # Brazilian phones: optional +55, optional area code (with or without parentheses), 8-9 digits.
 _PHONE_RE = re.compile(
@@ -60,10 +62,14 @@ _EMOTICONS = {
     "<3": "❤️", "s2": "❤️", "S2": "❤️", ":o": "😮", ":O": "😮",
 }  # fmt: skip
 _EMOTICON_RE = re.compile(
-    r"(?<!\S)(" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")(?!\S)"
+    r"(?<!\S)("
+    + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True))
+    + r")(?!\S)"
 )
 
-POSITIVE_EMOJIS = frozenset("😀😁😂🤣😃😄😅😆😉😊😋😍😘🥰😗😙😚🙂🤗🤩😎👍👏🙌🙏❤💖💕💗💓💞💙💚💛🧡💜🤍🎉🥳✨🌟⭐🔥💯✅👌😻🤑🎊🌹🌷🌸💐😇☺")  # noqa: E501
+POSITIVE_EMOJIS = frozenset(
+    "😀😁😂🤣😃😄😅😆😉😊😋😍😘🥰😗😙😚🙂🤗🤩😎👍👏🙌🙏❤💖💕💗💓💞💙💚💛🧡💜🤍🎉🥳✨🌟⭐🔥💯✅👌😻🤑🎊🌹🌷🌸💐😇☺"
+)
 NEGATIVE_EMOJIS = frozenset("😞😟😠😡🤬😢😭😤😩😫😒🙁☹😕😔😣😖🤦🙄👎💔😑😐😬🥲😓😰😨😱🤢🤮🖕❌")
 
 # Chat abbreviations and common unaccented spellings -> canonical folded form.
@@ -93,13 +99,137 @@ ABBREVIATIONS: dict[str, str] = {
 # Small pt-BR stopword list (folded). Negations and question words are kept on purpose: "nao
 # quero" and "quanto custa" lose their meaning without them.
 STOPWORDS = frozenset(
-    """a o as os um uma uns umas de do da dos das em no na nos nas por pelo pela pelos pelas para
-    com sem sob e ou mas que se ja eu tu ele ela nos vos eles elas me te lhe nos vos lhes meu minha
-    meus minhas teu tua seu sua seus suas nosso nossa isso isto aquilo esse essa este esta aquele
-    aquela esses essas estes estas aqueles aquelas ai la aqui ali entao tambem so ate ao aos
-    e ser sou era foi sao estar estou estava estamos esta estao ter tenho tem tinha temos
-    ha havia vai vou vamos fazer faz muito mais menos bem mesmo ainda la ne ah oh eh hein pois
-    the um dum duma num numa pra pro""".split()
+    [
+        "a",
+        "o",
+        "as",
+        "os",
+        "um",
+        "uma",
+        "uns",
+        "umas",
+        "de",
+        "do",
+        "da",
+        "dos",
+        "das",
+        "em",
+        "no",
+        "na",
+        "nos",
+        "nas",
+        "por",
+        "pelo",
+        "pela",
+        "pelos",
+        "pelas",
+        "para",
+        "com",
+        "sem",
+        "sob",
+        "e",
+        "ou",
+        "mas",
+        "que",
+        "se",
+        "ja",
+        "eu",
+        "tu",
+        "ele",
+        "ela",
+        "nos",
+        "vos",
+        "eles",
+        "elas",
+        "me",
+        "te",
+        "lhe",
+        "nos",
+        "vos",
+        "lhes",
+        "meu",
+        "minha",
+        "meus",
+        "minhas",
+        "teu",
+        "tua",
+        "seu",
+        "sua",
+        "seus",
+        "suas",
+        "nosso",
+        "nossa",
+        "isso",
+        "isto",
+        "aquilo",
+        "esse",
+        "essa",
+        "este",
+        "esta",
+        "aquele",
+        "aquela",
+        "esses",
+        "essas",
+        "estes",
+        "estas",
+        "aqueles",
+        "aquelas",
+        "ai",
+        "la",
+        "aqui",
+        "ali",
+        "entao",
+        "tambem",
+        "so",
+        "ate",
+        "ao",
+        "aos",
+        "e",
+        "ser",
+        "sou",
+        "era",
+        "foi",
+        "sao",
+        "estar",
+        "estou",
+        "estava",
+        "estamos",
+        "esta",
+        "estao",
+        "ter",
+        "tenho",
+        "tem",
+        "tinha",
+        "temos",
+        "ha",
+        "havia",
+        "vai",
+        "vou",
+        "vamos",
+        "fazer",
+        "faz",
+        "muito",
+        "mais",
+        "menos",
+        "bem",
+        "mesmo",
+        "ainda",
+        "la",
+        "ne",
+        "ah",
+        "oh",
+        "eh",
+        "hein",
+        "pois",
+        "the",
+        "um",
+        "dum",
+        "duma",
+        "num",
+        "numa",
+        "pra",
+        "pro",
+    ]
 )
 
 _MONTHS = {
@@ -108,7 +238,15 @@ _MONTHS = {
     "setembro": 9, "set": 9, "outubro": 10, "out": 10, "novembro": 11, "nov": 11,
     "dezembro": 12, "dez": 12,
 }  # fmt: skip
-_WEEKDAYS = {"segunda": 0, "terca": 1, "quarta": 2, "quinta": 3, "sexta": 4, "sabado": 5, "domingo": 6}
+_WEEKDAYS = {
+    "segunda": 0,
+    "terca": 1,
+    "quarta": 2,
+    "quinta": 3,
+    "sexta": 4,
+    "sabado": 5,
+    "domingo": 6,
+}
 _RELATIVE_DAYS = {"anteontem": -2, "ontem": -1, "hoje": 0, "amanha": 1}
 _WORD_DATE_RE = re.compile(
     r"\b(?P<d>[0-3]?\d)\s*(?:de\s+)?(?P<mon>"
@@ -135,7 +273,11 @@ def fold_accents(text: str) -> str:
 
 def _numeric_date_ok(m: re.Match[str]) -> bool:
     """Only "/" dates may omit the year; month and day must be in range."""
-    return (m["sep"] == "/" or m["y"] is not None) and 1 <= int(m["m"]) <= 12 and 1 <= int(m["d"]) <= 31
+    return (
+        (m["sep"] == "/" or m["y"] is not None)
+        and 1 <= int(m["m"]) <= 12
+        and 1 <= int(m["d"]) <= 31
+    )
 
 
 def _parse_number(raw: str) -> Decimal | None:

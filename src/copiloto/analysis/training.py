@@ -80,6 +80,7 @@ def fit_weights(
 ) -> ModelWeights:
     """Fit the hashed-vocabulary IDF and one multinomial logistic regression per task."""
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     c_by_task = {**DEFAULT_C, **(c_by_task or {})}
     texts = [e.text for e in examples]
@@ -105,7 +106,10 @@ def fit_weights(
     for task in tasks:
         labels = [e.label(task) for e in examples]
         model = LogisticRegression(C=c_by_task[task], max_iter=5000, class_weight="balanced")
-        model.fit(features, labels)
+        # One BLAS thread: L-BFGS on this small problem is ~10x slower with threads fighting
+        # over 2 busy cores, and single-threaded sums keep retraining bit-for-bit reproducible.
+        with threadpool_limits(limits=1):
+            model.fit(features, labels)
         weights.classes[task] = [str(c) for c in model.classes_]
         weights.coef[task] = model.coef_.astype(np.float32)
         weights.intercept[task] = model.intercept_.astype(np.float32)
@@ -165,9 +169,15 @@ def train(
 
 
 def train_command(
-    data: Annotated[Path, typer.Option(help="Labelled CSV with columns text,intent,sentiment.")] = TRAIN_DATA,
-    output: Annotated[Path, typer.Option(help="Where to write the .npz weights.")] = SHIPPED_WEIGHTS,
-    cv: Annotated[int, typer.Option(help="Also report k-fold macro-F1 on the training data (0: skip).")] = 0,
+    data: Annotated[
+        Path, typer.Option(help="Labelled CSV with columns text,intent,sentiment.")
+    ] = TRAIN_DATA,
+    output: Annotated[
+        Path, typer.Option(help="Where to write the .npz weights.")
+    ] = SHIPPED_WEIGHTS,
+    cv: Annotated[
+        int, typer.Option(help="Also report k-fold macro-F1 on the training data (0: skip).")
+    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Train the sentiment and intent classifier from the project's labelled examples."""

@@ -57,12 +57,19 @@ def load_labelled(path: Path, *, task: str, limit: int | None = None) -> list[tu
             label = _fold(row.get(label_col) or "")
             if text and label:
                 labels_by_text.setdefault(text, set()).add(label)
-    pairs = [(text, next(iter(labels))) for text, labels in labels_by_text.items() if len(labels) == 1]
+    pairs = [
+        (text, next(iter(labels))) for text, labels in labels_by_text.items() if len(labels) == 1
+    ]
     return pairs[:limit] if limit else pairs
 
 
 def score(gold: list[str], predicted: list[str], labels: list[str]) -> dict[str, object]:
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+    from sklearn.metrics import (
+        accuracy_score,
+        confusion_matrix,
+        f1_score,
+        precision_recall_fscore_support,
+    )
 
     present = [label for label in labels if label in set(gold) | set(predicted)]
     precision, recall, f1, support = precision_recall_fscore_support(
@@ -72,7 +79,10 @@ def score(gold: list[str], predicted: list[str], labels: list[str]) -> dict[str,
     gold_labels = [label for label in present if label in set(gold)]
     return {
         "n": len(gold),
-        "macro_f1": round(float(f1_score(gold, predicted, labels=gold_labels, average="macro", zero_division=0)), 4),
+        "macro_f1": round(
+            float(f1_score(gold, predicted, labels=gold_labels, average="macro", zero_division=0)),
+            4,
+        ),
         "accuracy": round(float(accuracy_score(gold, predicted)), 4),
         "per_class": {
             label: {
@@ -90,7 +100,9 @@ def score(gold: list[str], predicted: list[str], labels: list[str]) -> dict[str,
     }
 
 
-def run_eval(path: Path, *, task: str, limit: int | None = None, classifier: object | None = None) -> dict[str, object]:
+def run_eval(
+    path: Path, *, task: str, limit: int | None = None, classifier: object | None = None
+) -> dict[str, object]:
     from copiloto.analysis.classify import MessageClassifier, build_classifier
     from copiloto.settings import Settings
 
@@ -126,7 +138,13 @@ def _print(result: dict[str, object], *, as_json: bool) -> None:
     for column in ("label", "precision", "recall", "f1", "support"):
         table.add_column(column)
     for label, m in result["per_class"].items():  # type: ignore[union-attr]
-        table.add_row(label, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]))
+        table.add_row(
+            label,
+            f"{m['precision']:.3f}",
+            f"{m['recall']:.3f}",
+            f"{m['f1']:.3f}",
+            str(m["support"]),
+        )
     console = Console()
     console.print(table)
     console.print(
@@ -135,16 +153,22 @@ def _print(result: dict[str, object], *, as_json: bool) -> None:
     )
 
 
-DataOption = Annotated[Path, typer.Option("--data", exists=True, dir_okay=False, help="Labelled CSV.")]
+DataOption = Annotated[
+    Path, typer.Option("--data", exists=True, dir_okay=False, help="Labelled CSV.")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 LimitOption = Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N rows.")]
 
 
-def sentiment_command(data: DataOption, as_json: JsonOption = False, limit: LimitOption = None) -> None:
+def sentiment_command(
+    data: DataOption, as_json: JsonOption = False, limit: LimitOption = None
+) -> None:
     """Sentiment (positivo/neutro/negativo) macro-F1 on a labelled CSV the classifier never saw."""
     _print(run_eval(data, task="sentiment", limit=limit), as_json=as_json)
 
 
-def intent_command(data: DataOption, as_json: JsonOption = False, limit: LimitOption = None) -> None:
+def intent_command(
+    data: DataOption, as_json: JsonOption = False, limit: LimitOption = None
+) -> None:
     """Intent (pergunta/duvida/interesse/objecao/encerramento/outro) macro-F1 on a labelled CSV."""
     _print(run_eval(data, task="intent", limit=limit), as_json=as_json)
