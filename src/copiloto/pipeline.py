@@ -9,17 +9,22 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, func, select
 
 from copiloto.container import Container
 from copiloto.domain.enums import MessageKind, ProcessingState
-from copiloto.storage.tables import Brief, Client, Job, MediaAsset, Message
+from copiloto.storage.tables import Brief, Client, Job, MediaAsset, Message, utcnow
+
+if TYPE_CHECKING:
+    from copiloto.worker.runner import Worker
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-MEDIA_MAX_ATTEMPTS = 3
+MEDIA_JOB = "media"
+PERMANENT_MEDIA_FAILURES = {"corrupt", "encrypted", "unsupported", "no_audio", "missing", "empty"}
 
 
 @dataclass
@@ -48,34 +53,65 @@ class Pipeline:
                 self.refresh_briefs(report, limit=briefs)
         return report
 
-    def pending_media(self) -> list[int]:
-        with self.container.session() as session:
-            return list(
-                session.exec(
-                    select(MediaAsset.id).where(
-                        col(MediaAsset.state).in_(
-                            [ProcessingState.PENDING, ProcessingState.FAILED]
-                        ),
-                        MediaAsset.attempts < MEDIA_MAX_ATTEMPTS,
-                        col(MediaAsset.blob_path).is_not(None),
-                    )
-                ).all()
-            )
+    def media_worker(self) -> "Worker":
+        """A queue worker for `media` jobs only (exports and webhooks both enqueue them)."""
+        from copiloto.worker.runner import Worker
+
+        return Worker(
+            self.container.engine,
+            {MEDIA_JOB: self.media_job},
+            poll_s=self.container.settings.worker_poll_s,
+            batch_size=1,
+        )
+
+    def media_job(self, session: Session, job: Job) -> None:
+        """Process one attachment; failures go back to the queue (retried with backoff) unless
+        retrying cannot help (a corrupt, encrypted or unsupported file), which is dead at once."""
+        from copiloto.worker.runner import PermanentError
+
+        error = self.process_asset(int(job.payload["media_asset_id"]))
+        if error is None:
+            return
+        if error.split(":", 1)[0] in PERMANENT_MEDIA_FAILURES:
+            raise PermanentError(error)
+        raise RuntimeError(error)
 
     def process_media(self, report: PipelineReport, *, progress: Progress | None = None) -> None:
-        ids = self.pending_media()
-        for done, asset_id in enumerate(ids, start=1):
-            error = self.process_asset(asset_id)
-            if error is None:
-                report.media_done += 1
-            else:
-                report.media_failed += 1
-                report.errors.append(error)
+        with self.container.session() as session:
+            due = session.exec(
+                select(func.count())
+                .select_from(Job)
+                .where(
+                    Job.kind == MEDIA_JOB,
+                    Job.state.in_(["pending", "failed"]),
+                    Job.run_after <= utcnow(),
+                )  # type: ignore[attr-defined]
+            ).one()
+        if not due:
+            return
+        worker = self.media_worker()
+        done = 0
+        while worker.run_once():
+            done += 1
             if progress:
-                progress("Transcrevendo áudios e lendo documentos", done, len(ids))
+                progress("Transcrevendo áudios e lendo documentos", min(done, due), due)
+        with self.container.session() as session:
+            states = dict(
+                session.exec(
+                    select(MediaAsset.state, func.count()).group_by(MediaAsset.state)
+                ).all()
+            )
+            failed = session.exec(
+                select(MediaAsset.filename, MediaAsset.error).where(
+                    MediaAsset.state == ProcessingState.FAILED
+                )
+            ).all()
+        report.media_done = states.get(ProcessingState.DONE, 0)
+        report.media_failed = len(failed)
+        report.errors += [f"{name}: {error}" for name, error in failed]
 
     def process_asset(self, asset_id: int) -> str | None:
-        """Transcribe or extract one attachment; returns the failure shown to the operator, if any.
+        """Transcribe or extract one attachment; returns its error (`reason: mensagem`) if it failed.
 
         A processed attachment's messages are analysed and indexed again, now with its text.
         """
@@ -101,7 +137,7 @@ class Pipeline:
                     message.indexed_at = None
                     session.add(message)
             else:
-                failure = f"{asset.filename}: {asset.error}"
+                failure = asset.error or "backend_error: falha sem detalhe"
             session.commit()
             return failure
 
@@ -171,13 +207,12 @@ class BackgroundLoop:
         self.container = container
         self.pipeline = Pipeline(container)
 
-        def media_job(session: Session, job: Job) -> None:
-            self.pipeline.process_asset(int(job.payload["media_asset_id"]))
-
         self.worker = Worker(
             container.engine,
             build_handlers(
-                settings=container.settings, engine=container.engine, extra={"media": media_job}
+                settings=container.settings,
+                engine=container.engine,
+                extra={MEDIA_JOB: self.pipeline.media_job},
             ),
             poll_s=container.settings.worker_poll_s,
         )

@@ -33,6 +33,9 @@ from copiloto.storage.repository import (
     touch_activity,
 )
 from copiloto.storage.tables import ImportIssue, MediaAsset, Message, RawImport, Seller, utcnow
+from copiloto.worker.queue import enqueue
+
+MEDIA_JOB = "media"  # handled by copiloto.pipeline (transcription, extraction)
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +75,17 @@ class IngestReport:
         return sum(f.duplicates for f in self.files)
 
     def to_json(self) -> dict[str, object]:
-        keys = ("file", "platform", "client", "messages", "media", "system", "errors", "first", "last")
+        keys = (
+            "file",
+            "platform",
+            "client",
+            "messages",
+            "media",
+            "system",
+            "errors",
+            "first",
+            "last",
+        )
         files = []
         for report in self.files:
             row = {key: asdict(report)[key] for key in keys}
@@ -119,7 +132,9 @@ def ingest_exports(
     return report
 
 
-def _describe(source: ExportSource, parsed: ParsedExport, *, client: str, tz: ZoneInfo) -> FileReport:
+def _describe(
+    source: ExportSource, parsed: ParsedExport, *, client: str, tz: ZoneInfo
+) -> FileReport:
     times = [m.sent_at for m in parsed.messages]
     return FileReport(
         file=str(source.path),
@@ -139,7 +154,12 @@ def _aware(moment: datetime, tz: ZoneInfo) -> datetime:
 
 
 def _seller_author(
-    session: Session, parsed: ParsedExport, *, source: ExportSource, seller: str | None, settings: Settings
+    session: Session,
+    parsed: ParsedExport,
+    *,
+    source: ExportSource,
+    seller: str | None,
+    settings: Settings,
 ) -> tuple[Seller, str | None]:
     """Find which author is the seller, and the seller row they stand for."""
     authors = parsed.authors
@@ -162,8 +182,12 @@ def _seller_author(
     chat_name = source.chat_name.casefold()
     others = [a for a in authors if a.casefold() != chat_name]
     if chat_name and len(authors) == 2 and len(others) == 1:
-        # "Conversa do WhatsApp com Fulano": the exporting phone's owner is the other author.
-        return get_or_create_seller(session, name=others[0], aliases=[others[0]]), others[0]
+        # "Conversa do WhatsApp com Fulano": the exporting phone's owner is the other author;
+        # a `--seller` given as a login names the new seller's login.
+        login = seller if seller and " " not in seller.strip() else None
+        return get_or_create_seller(
+            session, name=others[0], login=login, aliases=[others[0]]
+        ), others[0]
     raise ExportError(
         "could not tell which author is the seller "
         f"(authors: {', '.join(authors) or 'none'}); pass --seller NAME or set COPILOTO_SELLER_NAMES"
@@ -218,7 +242,9 @@ def _ingest_one(
     if not is_group and source.chat_name:
         main_author = next((a for a in client_authors if a == source.chat_name), main_author)
     main_client = clients[main_author]
-    chat_key = "export:" + "|".join(sorted(client.phone or client.name for client in clients.values()))
+    chat_key = "export:" + "|".join(
+        sorted(client.phone or client.name for client in clients.values())
+    )
     conversation = get_or_create_conversation(
         session,
         seller_id=seller_row.id,
@@ -242,7 +268,9 @@ def _ingest_one(
         raw_import_id=raw.id if raw else None,
         tz=tz,
     )
-    existing = existing_provider_ids(session, Provider.EXPORT, [r["provider_message_id"] for r in rows])
+    existing = existing_provider_ids(
+        session, Provider.EXPORT, [r["provider_message_id"] for r in rows]
+    )
     new_rows = [r for r in rows if r["provider_message_id"] not in existing]
     report.duplicates = sum(1 for r in rows if r["kind"] != MessageKind.SYSTEM) - sum(
         1 for r in new_rows if r["kind"] != MessageKind.SYSTEM
@@ -420,6 +448,9 @@ def _attach_media(
                     mime=_mime(name),
                 )
                 session.add(asset)
+                session.flush()
+                # the same durable queue as webhook media: retries, backoff, dead letters
+                enqueue(session, kind=MEDIA_JOB, key=digest, payload={"media_asset_id": asset.id})
         session.flush()
         row["media_asset_id"] = asset.id
     for row in rows:
@@ -435,7 +466,9 @@ def _mime(name: str) -> str | None:
     return guessed
 
 
-def _record_problems(session: Session, parsed: ParsedExport, *, raw: RawImport | None, file: str) -> None:
+def _record_problems(
+    session: Session, parsed: ParsedExport, *, raw: RawImport | None, file: str
+) -> None:
     if raw is None:
         return
     session.execute(sa.delete(ImportIssue).where(ImportIssue.raw_import_id == raw.id))
