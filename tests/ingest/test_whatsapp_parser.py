@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import pytest
 
 from copiloto.domain.enums import MessageKind
 from copiloto.ingest.whatsapp.accounting import accounted_lines, line_accounting_errors
-from copiloto.ingest.whatsapp.model import ParsedExport, format_problem
+from copiloto.ingest.whatsapp.model import ParsedExport, ParsedMessage, format_problem, new_message
 from copiloto.ingest.whatsapp.parser import parse_export
 
 
@@ -66,10 +67,9 @@ def test_plain_en_without_ampm_stays_day_first() -> None:
 
 
 def test_dates_running_forward_in_time_decide_before_the_hint() -> None:
-    # Day-first reads 01/02, 01/03, 01/04 as Feb, Mar, Apr (forward); month-first would be
-    # Jan 2, Jan 3, Jan 4 as well — so add a pair that only one reading keeps in order.
+    # No field is above 12. Day-first reads Jan 10, Feb 2, Feb 5 (always forward); month-first
+    # reads Oct 1, Feb 2, May 2 (goes back once). Forward wins, even against an en-US hint.
     text = "10/01/2024 09:00 - Ana: a\n02/02/2024 09:00 - Ana: b\n05/02/2024 09:00 - Ana: c\n"
-    # dmy: Jan 10, Feb 2, Feb 5 (forward). mdy: Oct 1, Feb 2, May 2 (goes back once).
     assert parse(text, locale_hint="en-US").date_order == "dmy"
 
 
@@ -376,3 +376,32 @@ def test_locations_keep_only_the_place(text: str, kept: str) -> None:
 def test_invisible_marks_are_removed_from_text_and_authors() -> None:
     message = one("\ufeff[29.01.18, 23:52:03] \u200eBob\u200e: \u200eSchick doch mal\ufeff!")
     assert (message.author, message.text) == ("Bob", "Schick doch mal!")
+
+
+def test_fast_message_constructor_builds_the_same_frozen_record() -> None:
+    values = (3, datetime(2024, 5, 12, 14, 30), "Ana", "oi", MessageKind.TEXT, None, True, 2)
+    fast = new_message(*values)
+    assert fast == ParsedMessage(*values)
+    assert repr(fast) == repr(ParsedMessage(*values))
+    with pytest.raises(AttributeError):
+        fast.text = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12/05/2024 14:30 - Ana: " + "a.pdf • " * 50_000 + "omitted",
+        "12/05/2024 14:30 - Ana: " + "a. " * 100_000 + "x (file attached)",
+        "12/05/2024 14:30 - Ana: x" + " " * 200_000 + "y>",
+        "12/05/2024 14:30 - " + "Ana:" * 100_000 + "x",
+        "12/05/2024 14:30 - " + "Ana: " * 100_000,
+        "12/05/2024 14:30 - " + "hat die Gruppe " * 20_000 + ": x",
+    ],
+    ids=["bullets", "dots", "spaces", "colons", "colon-spaces", "phrases"],
+)
+def test_hostile_long_lines_parse_in_linear_time(text: str) -> None:
+    # Each took seconds to minutes with backtracking patterns; linear code takes milliseconds.
+    started = time.process_time()
+    export = parse(text)
+    assert time.process_time() - started < 1.0
+    assert export.line_count == 1

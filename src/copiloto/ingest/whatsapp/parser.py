@@ -61,6 +61,7 @@ _TIME_FIELDS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?: ?([AaPp])\.?
 _STRONG_TAILS = frozenset({"] - ", "] ", "]", " - "})
 _MARKS_RE = re.compile(f"[{content.MARKS}]")
 _ODD_SPACES_RE = re.compile(f"[{content.ODD_SPACES}]")
+_MAX_NAME_LENGTH = 120  # longer than any contact name or phone number WhatsApp shows
 _MAX_NAME_COLONS = 3  # ": " a contact name may hold; more would be a sentence
 _NOTICE_STARTS = ("Messages", "As mensagens", "Nachrichten", "Los mensajes", "Mensagens")
 
@@ -136,7 +137,7 @@ def _split_author(
         if body.endswith(":") and len(body) > 1:  # "Carol:" — an empty message
             return body[:-1], ""
         cut = body.find(":")
-        while cut > 0:  # "John Doe:." — only for an author the file already knows
+        while 0 < cut <= _MAX_NAME_LENGTH:  # "John Doe:." — only for an author already known
             if body[:cut].strip() in known:
                 return body[:cut], body[cut + 1 :]
             cut = body.find(":", cut + 1)
