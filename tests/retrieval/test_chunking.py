@@ -1,6 +1,7 @@
 """Chunking of chats: windows split at silences and size, messages, transcripts, documents."""
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from copiloto.retrieval.chunking import (
     ChatLine,
@@ -74,7 +75,7 @@ def test_windows_are_capped_in_size_and_stable_when_messages_are_appended() -> N
     assert len(before) > 2
     assert all(len(w.text) <= 120 for w in before)
     assert sorted({i for w in before for i in w.metadata["message_ids"]}) == list(range(1, 11))
-    for left, right in zip(before, before[1:], strict=False):  # overlap: question → answer
+    for left, right in pairwise(before):  # overlap: question → answer
         assert left.metadata["message_ids"][-1] == right.metadata["message_ids"][0]
 
     longer = [*lines, line(11, "mais uma", minutes=11)]
@@ -103,7 +104,7 @@ def test_short_messages_live_only_in_windows_and_system_lines_are_skipped() -> N
         line(3, "As mensagens são protegidas", minutes=2, who="none", kind="system"),
         line(4, "", minutes=3, kind="image"),
     ]
-    chunks = chunk_conversation(INFO, lines)
+    chunks = chunk_conversation(INFO, lines, options=ChunkingOptions(message_nodes=True))
     messages = [c for c in chunks if c.metadata["kind"] == "message"]
     assert [c.metadata["message_ids"] for c in messages] == [[2]]
     assert messages[0].text == "Carla: Prefiro pagar no pix, tem desconto?"

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from copiloto.domain.enums import MessageKind, Outcome, ProcessingState
 from copiloto.retrieval.indexing import Indexer
-from copiloto.storage.tables import DocumentChunk, IndexEntry, MediaAsset, Message
+from copiloto.storage.tables import Conversation, DocumentChunk, IndexEntry, MediaAsset, Message
 
 
 def nodes_of(store, client_id: int):
@@ -78,8 +78,8 @@ def test_new_messages_reindex_only_the_tail_and_drop_replaced_windows(
         start=T0 + timedelta(minutes=10),
     )
     report = indexer.index_pending(session)
-    assert (report.added, report.updated) == (1, 1)  # the new message, the window it joined
-    assert report.unchanged >= 3  # João's pieces and Carla's older messages
+    assert (report.added, report.updated) == (0, 1)  # only the window the message joined
+    assert report.unchanged == 1  # João's window
     texts = [n.get_content() for n in nodes_of(vector_store, carla.id)]
     assert any("fecho se o frete sair por R$ 15" in t and "Campinas" in t for t in texts)
     assert len(texts) == len(set(texts))  # the replaced window is gone, not duplicated
@@ -113,8 +113,15 @@ def test_deleted_messages_lose_their_points(
     session.delete(last)
     session.flush()
     report = indexer.index_pending(session)
-    assert report.deleted >= 1
+    assert report.updated == 1  # the window that held it
     assert not any("Achei caro" in n.get_content() for n in nodes_of(vector_store, carla.id))
+    for message in session.exec(select(Message)).all():
+        session.delete(message)
+    session.flush()
+    session.delete(session.exec(select(Conversation)).first())
+    session.flush()
+    report = indexer.index_pending(session)
+    assert report.deleted >= 1 and nodes_of(vector_store, carla.id) == []
 
 
 def test_delete_client_removes_only_its_points_and_entries(

@@ -16,6 +16,7 @@ from retrieval_support import (  # noqa: F401  (fixtures)
 from sqlmodel import Session
 
 from copiloto.domain.enums import Outcome
+from copiloto.retrieval.chunking import ChunkingOptions
 from copiloto.retrieval.indexing import Indexer
 from copiloto.retrieval.retrievers import (
     ClientHistoryRetriever,
@@ -65,7 +66,8 @@ def world(session: Session, chats: ChatBuilder, embedder: HashingEmbedder, vecto
         )
     other_seller = chats.client("Carla Mendes", seller="Vendedor Rui")
     chats.say(chats.conversation(other_seller), [("c", "o frete do Rui é caro")])
-    Indexer(embedder=embedder, vector_store=vector_store).index_pending(session)
+    options = ChunkingOptions(message_nodes=True)  # single messages too, for the recency test
+    Indexer(embedder=embedder, vector_store=vector_store, options=options).index_pending(session)
     return {
         "carla": carla,
         "won": won,

@@ -36,6 +36,7 @@ class Question:
     scope: str  # "client" | "similar"
     question: str
     gold: list[str]
+    needs_media: bool = False  # the answer is only in a voice note or a document
 
 
 @dataclass
@@ -46,6 +47,7 @@ class QuestionResult:
     ms: float
     chars: list[int] = field(default_factory=list)
     query: str | None = None
+    needs_media: bool = False
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -61,6 +63,7 @@ def load_questions(path: Path) -> list[Question]:
                 scope=item.get("scope", "client"),
                 question=item["question"],
                 gold=list(item["gold"]),
+                needs_media=bool(item.get("needs_media", False)),
             )
         )
     return questions
@@ -144,6 +147,19 @@ def ingest_for_eval(session: "Session", exports: Path, *, settings: "Settings") 
     return new
 
 
+def process_media(settings: "Settings") -> tuple[int, int]:
+    """Transcribe voice notes and read documents with the configured adapters (the pipeline's
+    media step); returns (done, failed)."""
+    from copiloto.container import Container
+    from copiloto.pipeline import Pipeline, PipelineReport
+
+    report = PipelineReport()
+    Pipeline(Container(settings)).process_media(report)
+    for error in report.errors:
+        log.warning("media: %s", error)
+    return report.media_done, report.media_failed
+
+
 def run_retrieval_eval(
     *,
     exports: Path,
@@ -153,8 +169,10 @@ def run_retrieval_eval(
     budget_chars: int = 1500,
     options: "RetrievalOptions | None" = None,
     embedder: "Embedder | None" = None,
+    media: bool = False,
 ) -> tuple[dict[str, Any], list[QuestionResult], "IndexReport"]:
-    """Ingest, index and answer `questions` in `settings.data_dir` (a fresh folder)."""
+    """Ingest (and, with `media`, transcribe and read attachments), index and answer `questions`
+    in `settings.data_dir`, which should be a fresh folder."""
     from copiloto.retrieval.clients import resolve_client
     from copiloto.retrieval.embeddings import build_embedder
     from copiloto.retrieval.indexing import Indexer
@@ -172,6 +190,10 @@ def run_retrieval_eval(
     indexer = Indexer(embedder=embedder, vector_store=store)
     with session_scope(engine) as session:
         ingest_for_eval(session, exports, settings=settings)
+    if media:
+        done, failed = process_media(settings)
+        log.info("media processed: %d done, %d failed", done, failed)
+    with session_scope(engine) as session:
         index_report = indexer.index_pending(session)
     history = ClientHistoryRetriever(embedder=embedder, vector_store=store, options=options)
     similar = SimilarNegotiationsRetriever(embedder=embedder, vector_store=store, options=options)
@@ -199,6 +221,7 @@ def run_retrieval_eval(
                     ms=ms,
                     chars=[len(t) for t in texts],
                     query=retriever.last_query,
+                    needs_media=question.needs_media,
                 )
             )
     engine.dispose()
@@ -222,15 +245,24 @@ def retrieval_command(
     embedder: Annotated[
         str | None, typer.Option("--embedder", help="use | e5 (default: COPILOTO_EMBEDDER).")
     ] = None,
-    mode: Annotated[str, typer.Option("--mode", help="hybrid | dense")] = "hybrid",
+    mode: Annotated[
+        str, typer.Option("--mode", help="weighted | hybrid | dense | sparse (see RESULTS.md)")
+    ] = "weighted",
+    expand: Annotated[
+        bool, typer.Option("--expand/--no-expand", help="Chat vocabulary in the BM25 query.")
+    ] = True,
+    media: Annotated[
+        bool,
+        typer.Option("--media/--no-media", help="Transcribe voice notes, read documents first."),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Retrieval quality on a question set: hit@k and MRR within a character budget."""
     from copiloto.retrieval.retrievers import RetrievalOptions
     from copiloto.settings import Settings
 
-    if mode not in {"hybrid", "dense"}:
-        raise typer.BadParameter("--mode must be hybrid or dense")
+    if mode not in {"weighted", "hybrid", "dense", "sparse"}:
+        raise typer.BadParameter("--mode must be weighted, hybrid, dense or sparse")
     items = load_questions(questions)
     with tempfile.TemporaryDirectory(prefix="copiloto-eval-") as tmp:
         overrides: dict[str, Any] = {"data_dir": Path(tmp), "database_url": None}
@@ -244,9 +276,23 @@ def retrieval_command(
             settings=settings,
             k=k,
             budget_chars=budget_chars,
-            options=RetrievalOptions(mode=mode),  # type: ignore[arg-type]
+            options=RetrievalOptions(mode=mode, expand=expand),  # type: ignore[arg-type]
+            media=media,
         )
-    summary |= {"k": k, "budget_chars": budget_chars, "mode": mode, "pieces": index_report.chunks}
+    summary |= {
+        "k": k,
+        "budget_chars": budget_chars,
+        "mode": mode,
+        "expand": expand,
+        "media": media,
+        "pieces": index_report.chunks,
+    }
+    text_only = [r for r in results if not r.needs_media]
+    if len(text_only) < len(results):
+        part = summarize(text_only, embedder=summary["embedder"])
+        summary["text_only_n"] = part["n"]
+        summary["text_only_hit_at_k"] = part["hit_at_k"]
+        summary["text_only_mrr"] = part["mrr"]
     for scope in ("client", "similar"):
         subset = [r for r in results if r.scope == scope]
         if subset:

@@ -60,11 +60,11 @@ class RetrievalOptions:
     # `sparse_weight` (RRF with weights); dense / sparse: one list only (for measurements)
     mode: Literal["hybrid", "weighted", "dense", "sparse"] = "weighted"
     alpha: float | None = None  # dense weight, for stores that fuse by weight instead of RRF
-    sparse_weight: float = 2.0  # weighted mode: BM25's weight against dense's 1.0
+    sparse_weight: float = 3.0  # weighted mode: BM25's weight against dense's 1.0
     expand: bool = True  # add chat vocabulary to the BM25 query (see `expand_query`)
     candidates: int = 30  # pieces fetched from the store before re-ranking
     strip_names: bool = True
-    recency_weight: float = 0.1
+    recency_weight: float = 0.02  # a tie-breaker: measured, more costs MRR (RESULTS.md)
     recency_half_life_days: float = 60.0
     won_boost: float = 0.15
     per_conversation: int = 2  # similar negotiations: pieces kept per conversation
