@@ -70,50 +70,60 @@ def facts() -> ClientFacts:
     )
 
 
-def test_qwen_reply_first_token_and_brief(qwen: LocalLLM, prompt_book: PromptBook) -> None:
+def test_qwen_reply_latency_and_grounded_replies(qwen: LocalLLM, prompt_book: PromptBook) -> None:
+    """First token of a reply suggestion, cold and with the context already cached, then one
+    real structured call (JSON schema constrained) through the generator's checks."""
     generator = Generator(llm=qwen, prompts=prompt_book, context_window=WINDOW)
     history = conversation()
     context = generator.build_context(
         facts=facts(), history=history, similar=[], tasks=(*BRIEF_TASKS[:-1], "reply")
     )
-    messages = prompt_book["reply"].render(
-        context=context.text, tones="formal, descontraído, direto", n_replies="3"
-    )
-    figures: dict[str, float | int | str] = {"context_tokens_estimate": context.tokens}
+    figures: dict[str, float | int | str] = {
+        "model": qwen.name,
+        "threads": qwen.threads,
+        "context_tokens_estimate": context.tokens,
+        "load_average_1min": round(os.getloadavg()[0], 1),
+    }
+    out = REPO_ROOT / "test-artifacts"
+    out.mkdir(exist_ok=True)
 
-    def timed_stream(label: str) -> str:
+    def timed_stream(label: str, task: str, **values: str) -> str:
+        messages = prompt_book[task].render(context=context.text, **values)
         started = time.perf_counter()
         first = None
         pieces = []
-        for piece in qwen.stream(messages, max_tokens=120, temperature=0.0):
+        for piece in qwen.stream(messages, max_tokens=48, temperature=0.0):
             if first is None:
                 first = time.perf_counter() - started
             pieces.append(piece)
         total = time.perf_counter() - started
         assert first is not None
         figures[f"{label}_first_token_s"] = round(first, 2)
-        figures[f"{label}_total_s"] = round(total, 2)
         figures[f"{label}_pieces_per_s"] = round((len(pieces) - 1) / max(total - first, 1e-6), 1)
+        # written after every step: on a loaded box the test may be stopped half-way
+        (out / "llm_latency.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False))
+        log.info("%s: %s", label, figures)
         return "".join(pieces)
 
-    cold = timed_stream("reply_cold")  # the context is read for the first time
-    warm = timed_stream("reply_warm")  # same prefix: llama.cpp reuses its KV cache
-    log.info("reply (stream): %s", warm[:300])
-    assert cold.strip() and warm.strip()
+    tones = {"tones": "formal, descontraído, direto", "n_replies": "3"}
+    # 1. nothing cached: the whole context is read
+    assert timed_stream("summary_cold", "summary").strip()
+    # 2. the brief's usual case: shared context cached, only the reply instructions are new
+    assert timed_stream("reply_prefix_cached", "reply", **tones).strip()
+    # 3. the same reply prompt again (the seller asks for other suggestions)
+    assert timed_stream("reply_fully_cached", "reply", **tones).strip()
 
     started = time.perf_counter()
-    brief = generator.brief(facts=facts(), history=history)
-    figures["brief_s"] = round(time.perf_counter() - started, 1)
-    figures["model"] = qwen.name
-    figures["flags"] = len(brief.flags)
-    log.info("brief: %s", brief.model_dump_json(indent=1)[:3000])
-    out = REPO_ROOT / "test-artifacts"
-    out.mkdir(exist_ok=True)
+    replies = generator.replies(facts=facts(), history=history, situation="reply")
+    figures["structured_replies_s"] = round(time.perf_counter() - started, 1)
     (out / "llm_latency.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False))
-    (out / "qwen_brief.json").write_text(brief.model_dump_json(indent=1))
-    log.info("figures: %s", figures)
-
-    assert len(brief.replies) >= 1 and all(r.text.strip() for r in brief.replies)
-    assert brief.profile.text.strip() and brief.last_conversation.text.strip()
-    # Loose ceilings for a loaded 2-core CI box; the real figures go to the artifact.
-    assert figures["reply_warm_first_token_s"] < 10  # type: ignore[operator]
+    (out / "qwen_replies.json").write_text(
+        json.dumps([r.model_dump() for r in replies], indent=1, ensure_ascii=False)
+    )
+    log.info("replies: %s", [r.text for r in replies])
+    assert 1 <= len(replies) <= 3 and all(r.text.strip() for r in replies)
+    assert all(set(r.message_ids) <= {201, 202, 203, 204, 205, 206} for r in replies)
+    # Load-independent checks that the shared-prefix design works: cached context is not re-read.
+    cold = figures["summary_cold_first_token_s"]
+    assert figures["reply_prefix_cached_first_token_s"] < cold  # type: ignore[operator]
+    assert figures["reply_fully_cached_first_token_s"] < cold  # type: ignore[operator]

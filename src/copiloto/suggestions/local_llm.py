@@ -122,12 +122,17 @@ class LocalLLM:
         name: str | None = None,
         parallel: int = 1,
         verbosity: int = -1,
+        poll: int = 0,
     ) -> None:
         self.model_path = Path(model_path)
         self.context_window = context_window
         self.threads = threads
         self.parallel = parallel
         self.verbosity = verbosity
+        # llama.cpp's worker threads busy-wait (poll 50) for the next op by default: fastest on
+        # idle dedicated cores, but on a shared 2-core box a spinning thread steals the core its
+        # partner needs and generation slows several times over. 0 = sleep while waiting.
+        self.poll = poll
         self.name = name or self.model_path.stem
         self._server: Any = None
         self._lock = threading.Lock()
@@ -146,6 +151,8 @@ class LocalLLM:
                 params.n_parallel = self.parallel
                 params.cpuparams.n_threads = self.threads
                 params.cpuparams_batch.n_threads = self.threads
+                params.cpuparams.poll = self.poll
+                params.cpuparams_batch.poll = self.poll
                 params.verbosity = self.verbosity
                 params.cache_prompt = True
                 log.info(
