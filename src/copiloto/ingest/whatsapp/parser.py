@@ -142,6 +142,8 @@ def _split_author(
                 return body[:cut], body[cut + 1 :]
             cut = body.find(":", cut + 1)
         return None
+    if cut > _MAX_NAME_LENGTH:  # a sentence with a colon in it, not a name
+        return None
     best = cut
     opening = prefixes.get(body[:cut].strip(), 0)
     following = body.find(": ", cut + 2)
@@ -347,7 +349,7 @@ def parse_export(text: str, *, locale_hint: str | None = None) -> ParsedExport:
 
         body: str = groups[_BODY]  # type: ignore[assignment]
         cut = body.find(": ")
-        if cut > 0 and body[-1] != ":" and body.find(": ", cut + 2) == -1:
+        if 0 < cut <= _MAX_NAME_LENGTH and body[-1] != ":" and body.find(": ", cut + 2) == -1:
             author_raw = body[:cut]
             first = body[cut + 2 :]
         else:
