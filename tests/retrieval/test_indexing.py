@@ -188,3 +188,23 @@ def test_transcripts_and_document_chunks_are_indexed_with_their_message(
     assert doc.metadata["message_ids"] == [document.id]
     assert doc.metadata["filename"] == "orcamento.pdf" and doc.metadata["page"] == 3
     assert "Entrega em 5 dias úteis" in doc.get_content()
+
+
+def test_index_command_reports_json(tmp_path, monkeypatch) -> None:
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from copiloto.retrieval.indexing import index_command
+
+    monkeypatch.setenv("COPILOTO_DATA_DIR", str(tmp_path / "data"))
+    app = typer.Typer()
+    app.command()(index_command)
+    result = CliRunner().invoke(app, ["--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["conversations"] == 0 and report["added"] == 0
+    assert report["embedder"].startswith("use")
+    unknown = CliRunner().invoke(app, ["--client", "Ninguém"])
+    assert unknown.exit_code == 1
