@@ -94,12 +94,16 @@ def _mount_ui(app: FastAPI, container: Container) -> None:
     from chainlit.utils import mount_chainlit
 
     from copiloto.ui import chainlit_app
+    from copiloto.ui.storage import build_data_layer, files_root, files_router
 
     chainlit_app.configure(container.workspace)
     url = async_database_url(settings.resolved_database_url)
+    # Element files (cited messages, reply boxes) so resumed threads keep them; before ChainLit's
+    # catch-all route at "/".
+    app.include_router(files_router(files_root(settings), settings.auth_secret.get_secret_value()))
 
     @cl.data_layer
     def _data_layer() -> SQLAlchemyDataLayer:
-        return SQLAlchemyDataLayer(conninfo=url)
+        return build_data_layer(settings, database_url=url)
 
     mount_chainlit(app, target=str(UI_ENTRY), path="/")

@@ -58,6 +58,7 @@ steps = sa.Table(
     sa.Column("language", sa.Text),
     sa.Column("indent", sa.Integer),
     sa.Column("defaultOpen", sa.Boolean),
+    sa.Column("autoCollapse", sa.Boolean),
     sa.Column("modes", _json),
 )
 

@@ -9,7 +9,6 @@ access checks, so isolation holds for resumed threads and forged action payloads
 
 import asyncio
 import logging
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,7 +25,6 @@ log = logging.getLogger(__name__)
 TONES = ("formal", "descontraído", "direto")
 MORE_TONES = ("empático", "entusiasmado", "consultivo", "curto e objetivo")
 GENERIC_ERROR = "Algo deu errado aqui. Tente de novo em instantes; se persistir, avise o suporte."
-_CITATION = re.compile(r"\[m(\d+)\]")
 
 _workspace: Workspace | None = None
 
@@ -149,7 +147,7 @@ async def open_client(client_id: int) -> None:
     if cached.result is not None:
         await show_brief(seller, cached.result, stale=cached.stale)
     if cached.result is None or cached.stale:
-        async with cl.Step(name="Preparando o resumo e as sugestões", type="run") as step:
+        async with cl.Step(name="Resumo e sugestões do cliente", type="run") as step:
             try:
                 result = await run(ws().compute_brief, client_id)
             except Exception:
@@ -163,10 +161,15 @@ async def open_client(client_id: int) -> None:
 
 async def show_brief(seller: Seller, brief: Any, *, stale: bool) -> None:
     client_id = cl.user_session.get("client_id")
-    ids = [int(i) for i in _CITATION.findall(render.brief_markdown(brief, stale=stale))]
-    await cl.Message(
-        content=render.brief_markdown(brief, stale=stale), elements=await sources(seller, ids)
-    ).send()
+    markdown = render.brief_markdown(brief, stale=stale)
+    ids = render.cited_ids(
+        " ".join(
+            [brief.profile.text, brief.last_conversation.text, brief.follow_up.why]
+            + [f"{p.point} {p.reason}" for p in brief.attention_points]
+        )
+    )
+    ids += [i for p in brief.attention_points for i in p.message_ids]
+    await cl.Message(content=markdown, elements=await sources(seller, ids)).send()
     if stale:
         return
     rows = await run(ws().record_suggestions, seller, client_id, brief.replies)
@@ -214,14 +217,31 @@ async def sources(seller: Seller, ids: list[int]) -> list[cl.Text]:
 
 
 @cl.action_callback("send_reply")
-async def on_send_reply(action: cl.Action) -> None:
+async def on_send_reply(action: cl.Action) -> dict[str, Any]:
+    """Returns what the ReplyBox shows: it marks itself sent, or shows the error, in place."""
     seller = current_seller()
     payload = action.payload
-    outcome = await run(
-        ws().send_suggestion, seller, int(payload["suggestion_id"]), str(payload.get("text", ""))
-    )
+    try:
+        outcome = await run(
+            ws().send_suggestion,
+            seller,
+            int(payload["suggestion_id"]),
+            str(payload.get("text", "")),
+        )
+    except LookupError:
+        return {"ok": False, "status": "failed", "message": "Sugestão não encontrada."}
+    except Exception:
+        log.exception("sending suggestion %s failed", payload.get("suggestion_id"))
+        return {"ok": False, "status": "failed", "message": GENERIC_ERROR}
     icon = "✅" if outcome.ok else "⚠️"
     await cl.Message(content=f"{icon} {outcome.message_pt}").send()
+    label = {"sent": "enviada pelo WhatsApp", "sent_by_hand": "registrada como enviada"}
+    return {
+        "ok": outcome.ok,
+        "status": outcome.status,
+        "label": label.get(outcome.status, outcome.status),
+        "message": outcome.message_pt,
+    }
 
 
 @cl.action_callback("copy_reply")
@@ -249,7 +269,7 @@ async def on_other_tone(action: cl.Action) -> None:
     await run(
         ws().mark_suggestion, seller, int(action.payload["suggestion_id"]), action="other_tone"
     )
-    async with cl.Step(name=f"Escrevendo em tom {tone}", type="run"):
+    async with cl.Step(name=f"Sugestão em tom {tone}", type="run"):
         rows = await run(ws().suggestions, seller, client_id, tones=(tone,))
     await show_suggestions(rows, title=f"Outra opção ({tone})")
 
@@ -289,7 +309,7 @@ async def create_lead(text: str) -> None:
     await cl.Message(
         content=f"Lead **{client.name}** cadastrado ({channel or 'canal não informado'})."
     ).send()
-    async with cl.Step(name="Buscando negociações parecidas que deram certo", type="run"):
+    async with cl.Step(name="Negociações parecidas que deram certo", type="run"):
         rows = await run(ws().lead_suggestions, seller, client.id, tones=TONES)
     await show_suggestions(rows, title="Sugestões de primeiro contato")
 
@@ -340,7 +360,7 @@ async def answer(question: str) -> None:
     seller = current_seller()
     client_id = cl.user_session.get("client_id")
     reply = cl.Message(content="")
-    async with cl.Step(name="Procurando no histórico", type="retrieval") as step:
+    async with cl.Step(name="Busca no histórico", type="retrieval") as step:
         stream, evidence = await run(ws().stream_answer, seller, question, client_id)
         step.output = f"{len(evidence)} trechos encontrados"
     chunks: Iterator[str] = iter(stream)
@@ -352,9 +372,10 @@ async def answer(question: str) -> None:
         await reply.stream_token(piece)
     result = stream.answer
     ids = list(result.message_ids) or [i for e in evidence for i in e.message_ids][:6]
-    reply.elements = await sources(seller, ids)
+    reply.elements = await sources(seller, ids)  # type: ignore[assignment]
+    reply.content = render.with_sources(reply.content)
     if not result.message_ids and evidence:
-        reply.content += "\n\n_Fontes consultadas:_ " + " ".join(f"[m{i}]" for i in ids)
+        reply.content += "\n\n_Fontes consultadas:_ " + " ".join(map(render.source_name, ids))
     await reply.send()
 
 

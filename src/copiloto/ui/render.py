@@ -3,6 +3,7 @@
 Pure functions (no ChainLit), so what the seller reads is tested without a browser.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -21,6 +22,9 @@ STAGES = {
     "dormant": "parado",
 }
 WEEKDAYS = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo")
+# What models write: `[m12]`, `[m12, m13]`, `[m12 m13]`, `[m12,13]`.
+_MARKER = re.compile(r"\[\s*m\d+(?:\s*[, ]\s*m?\d+)*\s*\]", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+")
 
 
 def brl(value: Decimal) -> str:
@@ -97,7 +101,7 @@ def highlights_markdown(highlights: Sequence[Highlight], tz: ZoneInfo) -> str:
     lines = ["### Destaques do histórico"]
     for item in highlights:
         who = f"{item.author}, " if item.author else ""
-        cite = f" [{source_name(item.message_id)}]" if item.message_id else ""
+        cite = f" {source_name(item.message_id)}" if item.message_id else ""
         lines.append(
             f"- **{item.label}** ({who}{when(item.sent_at, tz)}): {_quote(item.text)}{cite}"
         )
@@ -108,16 +112,22 @@ def brief_markdown(brief: BriefResult, *, stale: bool) -> str:
     lines = []
     if stale:
         lines.append("_Resumo de antes das últimas mensagens — atualizando…_\n")
+    if brief.profile.text.strip():
+        lines.append("### Quem é")
+        lines.append(with_sources(brief.profile.text))
+        lines.append("")
     lines.append("### Resumo da última conversa")
-    lines.append(_with_sources(brief.last_conversation.text))
+    lines.append(with_sources(brief.last_conversation.text))
     if brief.attention_points:
         lines.append("\n### O que observar")
         for point in brief.attention_points:
+            said = f"{point.point} {point.reason}"
             lines.append(
-                f"- **{point.point}** — {_with_sources(point.reason)}{_cite(point.message_ids)}"
+                f"- **{with_sources(point.point)}** — {with_sources(point.reason)}"
+                f"{_cite(point.message_ids, already=said)}"
             )
     lines.append("\n### Próximo passo")
-    lines.append(f"**{brief.follow_up.when}** — {_with_sources(brief.follow_up.why)}")
+    lines.append(f"**{brief.follow_up.when}** — {with_sources(brief.follow_up.why)}")
     if brief.flags:
         lines.append(
             "\n_⚠️ Trechos marcados trazem números ou datas que não estão no histórico: confira antes de usar._"
@@ -129,13 +139,27 @@ def source_markdown(author: str | None, sent_at: datetime | None, text: str, tz:
     return f"**{author or 'sistema'}** — {when(sent_at, tz)}\n\n{text or '(sem texto)'}"
 
 
-def _cite(ids: Sequence[int]) -> str:
-    return "".join(f" [{source_name(i)}]" for i in list(ids)[:3])
+def _cite(ids: Sequence[int], *, already: str = "") -> str:
+    """Source names for `ids` (at most three), leaving out those the text already cites."""
+    cited = cited_ids(already)
+    return "".join(f" {source_name(i)}" for i in [i for i in ids if i not in cited][:3])
 
 
-def _with_sources(text: str) -> str:
-    """`[m123]` markers already read as element names; keep them as they are."""
-    return text
+def cited_ids(text: str) -> list[int]:
+    """Message ids cited in `text`, in order, without repeats."""
+    found: list[int] = []
+    for marker in _MARKER.findall(text):
+        found += [int(n) for n in _NUMBER.findall(marker)]
+    return list(dict.fromkeys(found))
+
+
+def with_sources(text: str) -> str:
+    """`[m12, m13]` → `m12 m13`: ChainLit turns every element name found in a message into a link
+    to that element, so each id becomes a clickable source; the brackets would only add noise."""
+    return _MARKER.sub(
+        lambda match: " ".join(source_name(int(n)) for n in _NUMBER.findall(match.group(0))),
+        text,
+    )
 
 
 def _quote(text: str, limit: int = 160) -> str:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 16:00:42.256067
+Create Date: 2026-11-25 16:40:54.425629
 """
 
 from collections.abc import Sequence
@@ -317,6 +317,7 @@ def upgrade() -> None:
     sa.Column('language', sa.Text(), nullable=True),
     sa.Column('indent', sa.Integer(), nullable=True),
     sa.Column('defaultOpen', sa.Boolean(), nullable=True),
+    sa.Column('autoCollapse', sa.Boolean(), nullable=True),
     sa.Column('modes', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
     sa.ForeignKeyConstraint(['threadId'], ['threads.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
