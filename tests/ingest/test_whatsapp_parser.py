@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import datetime
 
@@ -405,3 +406,16 @@ def test_hostile_long_lines_parse_in_linear_time(text: str) -> None:
     export = parse(text)
     assert time.process_time() - started < 1.0
     assert export.line_count == 1
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_big_parse_restores_the_callers_gc_setting(enabled: bool) -> None:
+    text = "12/05/2024 14:30 - Ana: oi, tudo bem com você?\n" * 25_000  # over 1 MB: GC paused
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        export = parse_export(text)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert len(export.messages) == 25_000
