@@ -3,10 +3,11 @@
 Every physical line ends up in exactly one place: a message (its header line and continuation lines),
 a system line, a problem, or the count of blank lines between messages; `accounting.py` checks it.
 
-The parser makes two passes. The first finds header lines with one precompiled regex (guarded by a
-one-character test so continuation lines cost almost nothing) and learns the file's shape: which
-header separators it uses, whether its dates are day- or month-first, who its authors are. The second
-builds the records with that knowledge, so a header is read the same way at line 3 as at line 30,000.
+The parser makes two passes. The first finds header lines with one precompiled regex and learns the
+file's shape: which header separators it uses, whether its dates are day- or month-first, who its
+authors are. The second builds the records with that knowledge, so a header is read the same way at
+line 3 as at line 30,000. Invisible marks (U+200E, U+FEFF, U+202A…) are removed from the whole text
+once, up front; the text as written is kept only to quote problems and to see where a mark stood.
 """
 
 from __future__ import annotations
