@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from conftest import make_evidence
+from copiloto.suggestions.context import count_tokens
 from copiloto.suggestions.generation import Generator, choose_situation
 from copiloto.suggestions.llm import LLMError
 from copiloto.suggestions.openai_llm import OpenAICompatibleLLM
@@ -143,7 +144,10 @@ def test_replies_pick_the_situation_from_facts(
     )
     assert [r.situation for r in replies] == ["follow_up", "follow_up"]
     assert [r.tone for r in replies] == ["formal", "direto"]
-    assert "nesta ordem: formal, direto" in openai_server.chat_requests()[0].text
+    sent = openai_server.chat_requests()[0].text
+    assert "nesta ordem: formal, direto" in sent
+    # the newest message is repeated next to the task, so a small model answers it
+    assert "Última mensagem da conversa: [m103] 12/03/2025 17:38 — Ana: Vou verificar" in sent
     assert choose_situation(facts.model_copy(update={"stage": "lost"})) == "reopen"
     assert choose_situation(ClientFacts(name="Novo", stage="new")) == "new_lead"
 
@@ -229,6 +233,8 @@ def test_context_budget_cuts_long_evidence_and_keeps_facts(
     gen.replies(facts=facts, history=history)
     sent = openai_server.chat_requests()[0].text
     assert len(sent) < len(long_text)
+    # the whole request (context, instructions, repeated last message) plus the answer fits
+    assert count_tokens(sent) + prompt_book["reply"].max_tokens <= 1500
 
 
 def test_backend_errors_surface_as_llm_error(

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import make_evidence
 from copiloto.settings import Settings
-from copiloto.suggestions.generation import BRIEF_TASKS, Generator
+from copiloto.suggestions.generation import BRIEF_TASKS, Generator, last_message
 from copiloto.suggestions.local_llm import LocalLLM, assemble_model
 from copiloto.suggestions.prompts import PromptBook
 from copiloto.suggestions.schemas import ClientFacts, Evidence
@@ -105,7 +105,11 @@ def test_qwen_reply_latency_and_grounded_replies(qwen: LocalLLM, prompt_book: Pr
         log.info("%s: %s", label, figures)
         return "".join(pieces)
 
-    tones = {"tones": "formal, descontraído, direto", "n_replies": "3"}
+    tones = {
+        "tones": "formal, descontraído, direto",
+        "n_replies": "3",
+        "last_message": last_message(context),
+    }
     # 1. nothing cached: the whole context is read
     assert timed_stream("summary_cold", "summary").strip()
     # 2. the brief's usual case: shared context cached, only the reply instructions are new

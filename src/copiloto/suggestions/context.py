@@ -159,6 +159,7 @@ class BuiltContext:
     evidence: list[EvidenceLike] = field(default_factory=list)
     truncated: int = 0
     dropped: int = 0
+    history_lines: list[str] = field(default_factory=list)  # as rendered, oldest first
 
     @property
     def message_ids(self) -> set[int]:
@@ -236,4 +237,5 @@ def build_context(
         evidence=[piece for piece, _ in history_fit + similar_fit],
         truncated=truncated + truncated2,
         dropped=dropped + dropped2,
+        history_lines=[line for _, line in history_fit],
     )

@@ -14,7 +14,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from copiloto.suggestions.citations import filter_citations
-from copiloto.suggestions.context import BuiltContext, build_context, count_tokens
+from copiloto.suggestions.context import (
+    BuiltContext,
+    build_context,
+    count_tokens,
+    truncate_to_tokens,
+)
 from copiloto.suggestions.grounding import GroundingContext, ground_text
 from copiloto.suggestions.llm import LLM
 from copiloto.suggestions.prompts import PromptBook
@@ -43,6 +48,15 @@ log = logging.getLogger(__name__)
 BRIEF_TASKS = ("profile", "summary", "warnings", "reply")
 _HOLDBACK_CHARS = 32  # longer than any figure the grounding check reads ("15 de setembro de 2024")
 _RESERVE_TOKENS = 64
+LAST_MESSAGE_TOKENS = 120
+
+
+def last_message(context: BuiltContext) -> str:
+    """The newest line of the conversation, repeated next to the task (cut to a few sentences):
+    small models answer the message in front of them, not the one buried in the context."""
+    if not context.history_lines:
+        return "(nenhuma mensagem)"
+    return truncate_to_tokens(context.history_lines[-1], LAST_MESSAGE_TOKENS)
 
 
 def choose_situation(facts: ClientFacts) -> Situation:
@@ -83,6 +97,8 @@ class Generator:
             template_tokens = sum(
                 count_tokens(message["content"]) + 8 for message in prompt.render(**placeholders)
             )
+            if "last_message" in prompt.inputs:
+                template_tokens += LAST_MESSAGE_TOKENS
             needs.append(template_tokens + prompt.max_tokens)
         return max(self.context_window - max(needs) - _RESERVE_TOKENS, 0)
 
@@ -137,7 +153,10 @@ class Generator:
     ) -> tuple[list[ReplySuggestion], list[GroundingFlag], list[int]]:
         prompt = self.prompts[situation]
         messages = prompt.render(
-            context=context.text, tones=", ".join(tones), n_replies=str(len(tones))
+            context=context.text,
+            last_message=last_message(context),
+            tones=", ".join(tones),
+            n_replies=str(len(tones)),
         )
         output = complete_structured(
             self.llm,
