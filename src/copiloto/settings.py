@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     )
 
     # --- ingestion -----------------------------------------------------------------------------
-    seller_names: list[str] = Field(
+    seller_names: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Export authors (names or numbers) that are the seller, besides `--seller`.",
     )
@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     classifier_weights: Path | None = Field(
         default=None,
         description="Sentiment/intent weights (.npz); default: the file shipped in copiloto.analysis.",
+    )
+    classifier_escalate_below: float = Field(
+        default=0.7,
+        description="Messages the fast (n-gram) classifier is less sure of than this are re-scored "
+        "with sentence embeddings; 0: never embed (fastest), >1: always embed.",
     )
     classifier_refine_below: float = Field(
         default=0.5, description="Predictions below this confidence go to the LLM refiner, if any."
@@ -143,16 +148,9 @@ class Settings(BaseSettings):
         description="A RUNNING job whose worker is silent this long is claimed again.",
     )
 
-    @field_validator("seller_names", mode="before")
+    @field_validator("seller_names", "meta_templates", mode="before")
     @classmethod
-    def _split_names(cls, value: object) -> object:
-        if isinstance(value, str) and not value.strip().startswith("["):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
-
-    @field_validator("meta_templates", mode="before")
-    @classmethod
-    def _split_templates(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         """`a,b` or a JSON list, from the environment (NoDecode: the JSON is parsed here)."""
         if isinstance(value, str):
             text = value.strip()

@@ -70,3 +70,13 @@ def test_response_times_time_runs_from_their_first_message() -> None:
 def test_status_rank_orders_the_lifecycle() -> None:
     ranks = [s.rank for s in (DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ)]
     assert ranks == sorted(ranks)
+
+
+def test_list_settings_read_commas_or_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    from copiloto.settings import Settings
+
+    monkeypatch.setenv("COPILOTO_SELLER_NAMES", "Rafael Souza, Ju | Casa Bella")
+    monkeypatch.setenv("COPILOTO_META_TEMPLATES", '["retomada", "lembrete"]')
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.seller_names == ["Rafael Souza", "Ju | Casa Bella"]
+    assert settings.meta_templates == ["retomada", "lembrete"]
