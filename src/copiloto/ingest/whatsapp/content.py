@@ -28,10 +28,10 @@ for _ext in ("vcf",):
 
 
 def kind_for_file(name: str) -> MessageKind:
-    """Kind of an attachment from its name: extension first, `STICKER` in the name for webp."""
+    """Kind of an attachment from its name: extension first; a webp named STICKER-/STK- is a sticker."""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     kind = _EXTENSION_KINDS.get(ext, MessageKind.DOCUMENT)
-    if ext == "webp" and "STICKER" in name.upper():
+    if ext == "webp" and ("STICKER" in name.upper() or name.upper().startswith("STK-")):
         return MessageKind.STICKER
     return kind
 
