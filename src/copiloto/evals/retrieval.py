@@ -62,7 +62,8 @@ def load_questions(path: Path) -> list[Question]:
                 client=item["client"],
                 scope=item.get("scope", "client"),
                 question=item["question"],
-                gold=list(item["gold"]),
+                # variants: the same fact as a transcriber writing digits would put it
+                gold=[*item["gold"], *item.get("gold_variants", [])],
                 needs_media=bool(item.get("needs_media", False)),
             )
         )
