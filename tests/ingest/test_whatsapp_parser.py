@@ -173,8 +173,8 @@ def test_problem_keeps_the_line_exactly_as_written() -> None:
 
 def test_empty_and_blank_texts() -> None:
     assert parse("").line_count == 0
-    export = parse("\n\n  \n")
-    assert (export.line_count, export.blank_lines, export.problems) == (3, 3, [])
+    export = parse("\n\n  \n\u202a\u202c\n")
+    assert (export.line_count, export.blank_lines, export.problems) == (4, 4, [])
 
 
 # --- multi-line messages and line accounting -------------------------------------------------

@@ -7,7 +7,7 @@ blank lines inside it included), a system line, a problem, or the blank lines be
 from __future__ import annotations
 
 from copiloto.ingest.whatsapp.model import ParsedExport
-from copiloto.ingest.whatsapp.parser import split_lines
+from copiloto.ingest.whatsapp.parser import clean_text, split_lines
 
 
 def accounted_lines(export: ParsedExport) -> int:
@@ -53,7 +53,7 @@ def line_accounting_errors(export: ParsedExport, text: str) -> list[str]:
         if lines[problem.line_no - 1 : problem.line_no] != [problem.line]:
             errors.append(f"problem at line {problem.line_no} does not quote the line")
     unclaimed = [n for n in range(1, len(lines) + 1) if n not in owner]
-    not_blank = [n for n in unclaimed if lines[n - 1].strip("\ufeff\u200e\u200f \t")]
+    not_blank = [n for n in unclaimed if clean_text(lines[n - 1]).strip()]
     if not_blank:
         errors.append(f"lines lost: {not_blank[:20]}")
     if len(unclaimed) != export.blank_lines:
