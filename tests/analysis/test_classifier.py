@@ -126,3 +126,42 @@ def test_settings_can_point_to_other_weights(tmp_path: Path) -> None:
     np.savez(broken, format_version=np.array(99), hash_bits=np.array(18))
     with pytest.raises(ValueError, match="incompatible"):
         build_classifier(Settings(classifier_weights=broken, data_dir=tmp_path))
+
+
+class CountingEncoder(ZeroEncoder):
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        return super().encode(texts)
+
+
+def test_cascade_embeds_only_unsure_messages() -> None:
+    weights = ModelWeights.load(SHIPPED_WEIGHTS)
+    assert weights.has_fast
+    texts = [
+        "fechado, pode mandar o pix",
+        "hmm sei la talvez quem sabe",
+        "qual o prazo de entrega?",
+    ]
+
+    never = CountingEncoder()
+    MessageClassifier(weights, encoder=never, escalate_below=0.0).classify(texts)
+    assert never.seen == []
+
+    always = CountingEncoder()
+    model = MessageClassifier(weights, encoder=always, escalate_below=1.01)
+    model.classify(texts)
+    assert always.seen == texts and model.last_escalated == 3
+
+    some = CountingEncoder()
+    model = MessageClassifier(weights, encoder=some, escalate_below=0.7)
+    fast = MessageClassifier(weights, encoder=some, escalate_below=0.0).probabilities(texts)
+    unsure = [
+        t
+        for i, t in enumerate(texts)
+        if min(fast["sentiment"][i].max(), fast["intent"][i].max()) < 0.7
+    ]
+    model.classify(texts)
+    assert some.seen == unsure and model.last_escalated == len(unsure)

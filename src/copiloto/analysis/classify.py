@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TASKS: tuple[str, str] = ("sentiment", "intent")
+FAST_SUFFIX = "_fast"  # the same tasks trained without the dense embedding block
+DENSE_DIM = 512
 SHIPPED_WEIGHTS = Path(__file__).parent / "models" / "message_classifier.npz"
 FORMAT_VERSION = 1
 
@@ -83,6 +85,10 @@ class ModelWeights:
     intercept: dict[str, np.ndarray] = field(default_factory=dict)
     train_digest: str = ""
 
+    @property
+    def has_fast(self) -> bool:
+        return all(f"{task}{FAST_SUFFIX}" in self.coef for task in TASKS)
+
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         arrays: dict[str, np.ndarray] = {
@@ -122,7 +128,7 @@ class ModelWeights:
                 blocks=blocks,
                 train_digest=str(data["train_digest"]),
             )
-            for task in TASKS:
+            for task in (*TASKS, *(f"{t}{FAST_SUFFIX}" for t in TASKS)):
                 if f"{task}_classes" in data:
                     weights.classes[task] = [str(c) for c in data[f"{task}_classes"]]
                     weights.coef[task] = data[f"{task}_coef"]
@@ -130,10 +136,47 @@ class ModelWeights:
         return weights
 
 
+def sparse_features(
+    texts: Sequence[str],
+    *,
+    word_active: np.ndarray,
+    word_idf: np.ndarray,
+    char_active: np.ndarray,
+    char_idf: np.ndarray,
+    blocks: BlockWeights,
+) -> sparse.csr_matrix:
+    """Cue, word and character features: everything except the dense embedding (cheap)."""
+    normalized = prepare(texts)
+    words, chars = hashed_counts(normalized)
+    return sparse.hstack(
+        [
+            sparse.csr_matrix(cue_features(texts, normalized) * blocks.cues),
+            tfidf_block(words, word_active, word_idf) * blocks.words,
+            tfidf_block(chars, char_active, char_idf) * blocks.chars,
+        ],
+        format="csr",
+    )
+
+
+def with_dense(
+    rest: sparse.csr_matrix,
+    texts: Sequence[str],
+    *,
+    encoder: TextEncoder | None,
+    blocks: BlockWeights,
+) -> sparse.csr_matrix:
+    """Prepend the dense embedding block (zeros without an encoder: the fast model's layout)."""
+    if encoder is None:
+        dense = sparse.csr_matrix((len(texts), DENSE_DIM), dtype=np.float32)
+    else:
+        dense = sparse.csr_matrix(encoder.encode([t.strip() or "." for t in texts]) * blocks.dense)
+    return sparse.hstack([dense, rest], format="csr")
+
+
 def featurize(
     texts: Sequence[str],
     *,
-    encoder: TextEncoder,
+    encoder: TextEncoder | None,
     word_active: np.ndarray,
     word_idf: np.ndarray,
     char_active: np.ndarray,
@@ -141,19 +184,15 @@ def featurize(
     blocks: BlockWeights,
 ) -> sparse.csr_matrix:
     """The one feature pipeline, shared by training and inference so that they cannot drift."""
-    normalized = prepare(texts)
-    dense = encoder.encode([t.strip() or "." for t in texts])
-    cues = cue_features(texts, normalized)
-    words, chars = hashed_counts(normalized)
-    return sparse.hstack(
-        [
-            sparse.csr_matrix(dense * blocks.dense),
-            sparse.csr_matrix(cues * blocks.cues),
-            tfidf_block(words, word_active, word_idf) * blocks.words,
-            tfidf_block(chars, char_active, char_idf) * blocks.chars,
-        ],
-        format="csr",
+    rest = sparse_features(
+        texts,
+        word_active=word_active,
+        word_idf=word_idf,
+        char_active=char_active,
+        char_idf=char_idf,
+        blocks=blocks,
     )
+    return with_dense(rest, texts, encoder=encoder, blocks=blocks)
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
@@ -174,6 +213,7 @@ class MessageClassifier:
         encoder: TextEncoder | None = None,
         refiner: Refiner | None = None,
         refine_below: float = 0.5,
+        escalate_below: float = 0.7,
     ) -> None:
         missing = [t for t in TASKS if t not in weights.classes]
         if missing:
@@ -182,27 +222,55 @@ class MessageClassifier:
         self._encoder = encoder or UseEncoder()
         self._refiner = refiner
         self._refine_below = refine_below
+        self._escalate_below = escalate_below
+        self.last_escalated = 0  # how many messages of the last batch needed the embedder
 
     @classmethod
     def from_file(cls, path: Path = SHIPPED_WEIGHTS, **kwargs: object) -> MessageClassifier:
         return cls(ModelWeights.load(path), **kwargs)  # type: ignore[arg-type]
 
+    def warm_up(self) -> None:
+        """Load the embedder now rather than inside the first (timed) batch."""
+        self._encoder.encode(["oi"])
+
     def probabilities(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """Per-task class probabilities, rows in `texts` order, columns in `weights.classes`."""
+        """Per-task class probabilities, rows in `texts` order, columns in `weights.classes`.
+
+        Cascade: the fast model (no embedding) scores every message; only messages where it is
+        unsure (confidence below `escalate_below` on either task) are embedded and re-scored by
+        the full model. The embedder costs ~30x more than everything else."""
         w = self.weights
-        features = featurize(
+        rest = sparse_features(
             texts,
-            encoder=self._encoder,
             word_active=w.word_active,
             word_idf=w.word_idf,
             char_active=w.char_active,
             char_idf=w.char_idf,
             blocks=w.blocks,
         )
-        return {
-            task: _softmax(np.asarray(features @ w.coef[task].T) + w.intercept[task])
-            for task in TASKS
-        }
+        n = len(texts)
+        probs: dict[str, np.ndarray] = {}
+        escalate = np.ones(n, dtype=bool)
+        if w.has_fast and self._escalate_below <= 1.0:
+            fast_x = with_dense(rest, texts, encoder=None, blocks=w.blocks)
+            confidence = np.ones(n)
+            for task in TASKS:
+                key = f"{task}{FAST_SUFFIX}"
+                probs[task] = _softmax(np.asarray(fast_x @ w.coef[key].T) + w.intercept[key])
+                confidence = np.minimum(confidence, probs[task].max(axis=1))
+            escalate = confidence < self._escalate_below
+        rows = np.flatnonzero(escalate)
+        self.last_escalated = len(rows)
+        if len(rows):
+            subset = [texts[i] for i in rows]
+            full_x = with_dense(rest[rows], subset, encoder=self._encoder, blocks=w.blocks)
+            for task in TASKS:
+                full = _softmax(np.asarray(full_x @ w.coef[task].T) + w.intercept[task])
+                if task in probs:
+                    probs[task][rows] = full
+                else:
+                    probs[task] = full
+        return probs
 
     def predict(self, texts: Sequence[str], *, task: str) -> list[Prediction]:
         """Predictions for one task (used by the evals)."""
@@ -256,4 +324,5 @@ def build_classifier(
         encoder=encoder,
         refiner=refiner,
         refine_below=settings.classifier_refine_below,
+        escalate_below=settings.classifier_escalate_below,
     )

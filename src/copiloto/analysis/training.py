@@ -21,6 +21,8 @@ import numpy as np
 import typer
 
 from copiloto.analysis.classify import (
+    DENSE_DIM,
+    FAST_SUFFIX,
     SHIPPED_WEIGHTS,
     TASKS,
     BlockWeights,
@@ -103,16 +105,22 @@ def fit_weights(
         char_idf=char_idf,
         blocks=blocks,
     )
+    # The fast model sees the same features with the dense block zeroed out.
+    fast_features = features.tolil(copy=True)
+    fast_features[:, :DENSE_DIM] = 0
+    fast_features = fast_features.tocsr()
+    fast_features.eliminate_zeros()
     for task in tasks:
         labels = [e.label(task) for e in examples]
-        model = LogisticRegression(C=c_by_task[task], max_iter=5000, class_weight="balanced")
-        # One BLAS thread: L-BFGS on this small problem is ~10x slower with threads fighting
-        # over 2 busy cores, and single-threaded sums keep retraining bit-for-bit reproducible.
-        with threadpool_limits(limits=1):
-            model.fit(features, labels)
-        weights.classes[task] = [str(c) for c in model.classes_]
-        weights.coef[task] = model.coef_.astype(np.float32)
-        weights.intercept[task] = model.intercept_.astype(np.float32)
+        for key, x in ((task, features), (f"{task}{FAST_SUFFIX}", fast_features)):
+            model = LogisticRegression(C=c_by_task[task], max_iter=5000, class_weight="balanced")
+            # One BLAS thread: L-BFGS on this small problem is ~10x slower with threads
+            # fighting over 2 busy cores, and single-threaded sums keep retraining reproducible.
+            with threadpool_limits(limits=1):
+                model.fit(x, labels)
+            weights.classes[key] = [str(c) for c in model.classes_]
+            weights.coef[key] = model.coef_.astype(np.float32)
+            weights.intercept[key] = model.intercept_.astype(np.float32)
     return weights
 
 
