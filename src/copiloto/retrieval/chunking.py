@@ -111,7 +111,9 @@ def _line_body(line: ChatLine) -> str:
     return text
 
 
-_TITLES = frozenset({"sr", "sra", "srta", "dr", "dra", "dona", "seu", "arq", "prof", "profa", "eng"})
+_TITLES = frozenset(
+    {"sr", "sra", "srta", "dr", "dra", "dona", "seu", "arq", "prof", "profa", "eng"}
+)
 
 
 def short_author(author: str | None) -> str:
