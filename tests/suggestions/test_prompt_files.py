@@ -46,7 +46,9 @@ def test_all_tasks_share_the_system_prefix(prompt_book: PromptBook) -> None:
 
 
 def test_good_template_renders_literal_braces(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# Como escrever prompts\n{nada}")  # docs, not a prompt
     prompts = book(tmp_path, GOOD)
+    assert prompts.names == ["ask"]
     messages = prompts.render("ask", context="CTX", question="Quanto custa?")
     assert messages[0]["content"].endswith("CTX")
     assert (

@@ -240,11 +240,12 @@ def _load_prompt(path: Path, shared: Mapping[str, Template]) -> Prompt:
 
 
 def load_prompts(directory: Path, *, required: Iterable[str] = TASKS) -> PromptBook:
-    """Load and validate every `*.md` in `directory`; `_name.md` files are shared system parts."""
+    """Load and validate every `*.md` in `directory` (but README.md); `_name.md` files are shared
+    system parts."""
     directory = Path(directory)
     if not directory.is_dir():
         raise PromptError(f"prompt directory not found: {directory}")
-    files = sorted(directory.glob("*.md"))
+    files = sorted(path for path in directory.glob("*.md") if path.name != "README.md")
     shared = {path.stem: _load_shared(path) for path in files if path.stem.startswith("_")}
     prompts = {
         path.stem: _load_prompt(path, shared) for path in files if not path.stem.startswith("_")
