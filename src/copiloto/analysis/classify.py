@@ -230,8 +230,9 @@ class MessageClassifier:
         return cls(ModelWeights.load(path), **kwargs)  # type: ignore[arg-type]
 
     def warm_up(self) -> None:
-        """Load the embedder now rather than inside the first (timed) batch."""
+        """Load the embedder and the n-gram machinery now rather than in the first (timed) batch."""
         self._encoder.encode(["oi"])
+        self.probabilities(["oi, tudo bem? quanto custa?"])
 
     def probabilities(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Per-task class probabilities, rows in `texts` order, columns in `weights.classes`.
