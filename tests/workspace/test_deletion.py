@@ -9,7 +9,9 @@ from copiloto.workspace.deletion import delete_client
 
 def points(container, client_id: int) -> int:
     query = VectorStoreQuery(
-        query_embedding=[float(x) for x in container.embedder.embed(["kit solar"], kind="query")[0]],
+        query_embedding=[
+            float(x) for x in container.embedder.embed(["kit solar"], kind="query")[0]
+        ],
         similarity_top_k=100,
         filters=MetadataFilters(filters=[MetadataFilter(key="client_id", value=client_id)]),
     )

@@ -22,7 +22,7 @@ def test_login_checks_the_password(book) -> None:
 
 
 def test_picker_lists_own_clients_attention_first(book) -> None:
-    container, ids = book
+    container, _ = book
     rows = container.workspace.clients(seller(container, "rafael"))
     assert [r.name for r in rows] == ["Carla Mendes", "Marcos Souza"]
     assert rows[0].attention  # Carla has an open objection and a stale proposal
