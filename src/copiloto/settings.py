@@ -64,14 +64,18 @@ class Settings(BaseSettings):
 
     # --- LLM -----------------------------------------------------------------------------------
     llm_base_url: str | None = Field(
-        default=None, description="OpenAI-compatible API; unset: the packaged local llama.cpp model."
+        default=None,
+        description="OpenAI-compatible API; unset: the packaged local llama.cpp model.",
     )
     llm_model: str = "qwen2.5-1.5b-instruct"
     llm_api_key: SecretStr | None = None
     llm_model_path: Path | None = Field(
         default=None, description="GGUF file for the local backend; default: the packaged model."
     )
-    llm_context_window: int = 8192
+    llm_context_window: int = Field(
+        default=4096,
+        description="Tokens the prompt may use; 4096 keeps the local model responsive on 2 cores.",
+    )
     llm_threads: int = 2
     llm_timeout_s: float = 120.0
 
@@ -120,7 +124,8 @@ class Settings(BaseSettings):
     zapi_client_token: SecretStr | None = None
     zapi_api_url: str = "https://api.z-api.io"
     webhook_secret: SecretStr | None = Field(
-        default=None, description="Secret path segment for the unsigned providers (Z-API, Evolution)."
+        default=None,
+        description="Secret path segment for the unsigned providers (Z-API, Evolution).",
     )
     send_provider: Literal["none", "meta", "twilio", "zapi"] = "none"
     channel_seller: str = Field(
