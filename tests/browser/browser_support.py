@@ -31,7 +31,7 @@ COPILOTO = REPO_ROOT / ".venv" / "bin" / "copiloto"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "copiloto123"
-_CITED = re.compile(r"\[m(\d+)\]")
+_CITED = re.compile(r"\[(m\d+(?:,\s*m\d+)*)\]")  # the context groups codes: [m12, m13]
 _TONES = re.compile(r"nesta ordem: (.+?)\.\n")
 _QUESTION = re.compile(r"Pergunta: (.+)")
 
@@ -76,7 +76,9 @@ class PromptAwareLLM(ScriptedOpenAIServer):
         if scripted is not None:
             return scripted
         text = _messages_text(body)
-        cited = list(dict.fromkeys(int(i) for i in _CITED.findall(text)))
+        # the prompts' own example code is [m123]; real codes come from the context
+        codes = [int(n) for group in _CITED.findall(text) for n in re.findall(r"\d+", group)]
+        cited = [i for i in dict.fromkeys(codes) if i != 123]
         first = f" [m{cited[-1]}]" if cited else ""
         second = f" [m{cited[-2]}]" if len(cited) > 1 else first
         name = _client_name(text)

@@ -8,6 +8,7 @@ access checks, so isolation holds for resumed threads and forged action payloads
 """
 
 import asyncio
+import json
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -329,6 +330,9 @@ async def on_message(message: cl.Message) -> None:
             cl.user_session.set("client_id", None)
             await show_picker()
             return
+        if command in {"resumo", "/resumo"} and cl.user_session.get("client_id") is not None:
+            await open_client(int(cl.user_session.get("client_id")))
+            return
         if command.startswith("/cliente "):
             await pick_by_search(text.split(" ", 1)[1])
             return
@@ -396,15 +400,25 @@ async def _remember_client(client_id: int, name: str) -> None:
 
 @cl.on_chat_resume
 async def resume(thread: ThreadDict) -> None:
+    """Restore the client of a resumed thread, after the access check, without repeating the
+    stored history: the seller asks on, or types 'resumo' for where the client stands now."""
     metadata = thread.get("metadata") or {}
     if isinstance(metadata, str):
-        import json
-
         metadata = json.loads(metadata or "{}")
     client_id = metadata.get("client_id")
     cl.user_session.set("client_id", None)
     if client_id is None:
-        await show_picker()
         return
-    await cl.Message(content="Conversa retomada. Aqui está a situação atual do cliente:").send()
-    await open_client(int(client_id))
+    seller = current_seller()
+    try:
+        card = await run(ws().card, seller, int(client_id))
+    except (AccessDenied, LookupError):
+        await cl.Message(content="Cliente não encontrado.").send()
+        return
+    cl.user_session.set("client_id", card.client.id)
+    await cl.Message(
+        content=(
+            f"Conversa retomada com **{card.client.name}**. Pergunte o que quiser, digite "
+            "**resumo** para ver a situação atual ou **clientes** para voltar à lista."
+        )
+    ).send()

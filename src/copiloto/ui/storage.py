@@ -7,8 +7,10 @@ resumed thread loses its sources. A cloud bucket is overkill for one server, so 
 (the element id in the key is already unguessable; the signature keeps out made-up keys).
 """
 
+import asyncio
 import hashlib
 import hmac
+import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FILES_PATH = "/ui-files"
+THREAD_NAME_PREFIXES = ("Cliente: ", "Lead: ")
+ACTION_NAMES = {"open_client", "new_lead", "send_reply", "copy_reply", "other_tone"}
 
 
 def sign(secret: str, object_key: str) -> str:
@@ -99,7 +103,50 @@ def build_data_layer(settings: "Settings", *, database_url: str) -> "SQLAlchemyD
     """ChainLit's SQLAlchemy data layer on `database_url` (async driver), files on local disk."""
     from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 
-    return SQLAlchemyDataLayer(
+    class DataLayer(SQLAlchemyDataLayer):
+        """ChainLit 2.12 hands a resumed thread's element props over as the stored JSON text, so
+        custom elements (the reply boxes) come back empty; decode them here."""
+
+        async def get_thread(self, thread_id: str) -> Any:
+            thread = await super().get_thread(thread_id)
+            for element in (thread or {}).get("elements") or []:
+                props = element.get("props")
+                if isinstance(props, str):
+                    try:
+                        element["props"] = json.loads(props or "{}")
+                    except ValueError:
+                        log.warning("element %s has unreadable props", element.get("id"))
+                        element["props"] = {}
+            return thread
+
+        async def update_thread(
+            self,
+            thread_id: str,
+            name: str | None = None,
+            user_id: str | None = None,
+            metadata: dict | None = None,
+            tags: list[str] | None = None,
+        ) -> None:
+            """ChainLit names a thread after its first interaction (an action's name, or the first
+            text), in a task that races with the workspace naming it after the client: the
+            client's name wins. A lock makes the read and the write of one naming atomic."""
+            if not hasattr(self, "_naming_lock"):
+                self._naming_lock = asyncio.Lock()
+            async with self._naming_lock:
+                if name is not None and metadata is None:
+                    rows = await self.execute_sql(
+                        'SELECT "name" FROM threads WHERE "id" = :id', {"id": thread_id}
+                    )
+                    current = rows[0].get("name") if isinstance(rows, list) and rows else None
+                    if name in ACTION_NAMES or (
+                        current and current.startswith(THREAD_NAME_PREFIXES)
+                    ):
+                        name = None
+                await super().update_thread(
+                    thread_id, name=name, user_id=user_id, metadata=metadata, tags=tags
+                )
+
+    return DataLayer(
         conninfo=database_url,
         storage_provider=build_storage_client(
             files_root(settings), settings.auth_secret.get_secret_value()

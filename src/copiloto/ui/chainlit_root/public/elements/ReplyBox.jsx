@@ -40,7 +40,7 @@ export default function ReplyBox() {
   const otherTone = () => callAction({ name: "other_tone", payload: payload() })
 
   return (
-    <div className="reply-box flex flex-col gap-2 rounded-lg border p-3 my-1" data-tone={props.tone} data-status={props.status || ""}>
+    <div className="reply-box flex flex-col gap-2 rounded-lg border p-3 my-1" data-tone={props.tone} data-status={props.status || ""} data-suggestion-id={props.suggestion_id}>
       <div className="flex items-center gap-2">
         <Badge variant="outline">Tom: {props.tone}</Badge>
         {props.flagged ? <Badge variant="destructive">confira os números</Badge> : null}
