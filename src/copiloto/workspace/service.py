@@ -150,9 +150,9 @@ class Workspace:
             highlights.append(
                 Highlight(
                     "compra",
-                    f"{purchase.quantity}× {purchase.product} — R$ {purchase.value:,.2f}".replace(
-                        ",", "X"
-                    )
+                    # only the amount gets Brazilian separators: product names keep theirs
+                    f"{purchase.quantity}× {purchase.product} — R$ "
+                    + f"{purchase.value:,.2f}".replace(",", "X")
                     .replace(".", ",")
                     .replace("X", "."),
                     None,
