@@ -8,10 +8,20 @@ from rich.logging import RichHandler
 
 
 def configure_logging(*, verbose: bool = False) -> None:
-    level = logging.DEBUG if verbose else logging.getLevelName(os.getenv("COPILOTO_LOG_LEVEL", "INFO"))
+    level = (
+        logging.DEBUG if verbose else logging.getLevelName(os.getenv("COPILOTO_LOG_LEVEL", "INFO"))
+    )
     handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=True)
     logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
-    for noisy in ("httpx", "httpcore", "alembic", "urllib3", "asyncio", "multipart"):
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "alembic",
+        "urllib3",
+        "asyncio",
+        "multipart",
+        "faster_whisper",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
