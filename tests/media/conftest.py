@@ -7,9 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from media_helpers import ffmpeg, need
+from media_helpers import SPEECH_TEXT, ffmpeg, need
 
-SPEECH_TEXT = "Bom dia. Eu quero comprar um painel solar para a minha casa."
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 

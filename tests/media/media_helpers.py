@@ -7,6 +7,8 @@ import subprocess
 
 import pytest
 
+SPEECH_TEXT = "Bom dia. Eu quero comprar um painel solar para a minha casa."
+
 
 def need(binary: str) -> None:
     """Skip when a Debian tool the media code shells out to is missing."""

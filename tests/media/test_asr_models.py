@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from media_helpers import SPEECH_TEXT
 
-from conftest import SPEECH_TEXT
 from copiloto.evals.asr import edit_distance, normalize_text
 from copiloto.media import asr, whisper_models
 

@@ -12,6 +12,7 @@ from copiloto.settings import bundled_path
 from copiloto.suggestions.openai_llm import OpenAICompatibleLLM
 from copiloto.suggestions.prompts import PromptBook, load_prompts
 from copiloto.suggestions.schemas import ClientFacts, Evidence, PurchaseFact
+from support.evidence import make_evidence
 from support.openai_server import ScriptedOpenAIServer
 
 
@@ -53,20 +54,6 @@ def facts() -> ClientFacts:
         ],
         open_proposals=["18500.00"],
         contact_hours="fim da tarde",
-    )
-
-
-def make_evidence(
-    message_id: int, text: str, *, minute: int = 0, author: str = "Marina"
-) -> Evidence:
-    return Evidence(
-        node_id=f"n{message_id}",
-        text=text,
-        kind="message",
-        client_id=1,
-        message_ids=[message_id],
-        time=datetime(2025, 3, 12, 17, minute, tzinfo=UTC),
-        author=author,
     )
 
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import make_evidence
 from copiloto.suggestions.context import count_tokens
 from copiloto.suggestions.generation import Generator, choose_situation
 from copiloto.suggestions.llm import LLMError
@@ -15,6 +14,7 @@ from copiloto.suggestions.openai_llm import OpenAICompatibleLLM
 from copiloto.suggestions.prompts import PromptBook
 from copiloto.suggestions.schemas import ClientFacts, Evidence, ReplySetOutput
 from copiloto.suggestions.structured import StructuredOutputError, complete_structured
+from support.evidence import make_evidence
 from support.openai_server import ScriptedOpenAIServer, ScriptedReply
 
 PROFILE = {

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_evidence
 from copiloto.settings import Settings
 from copiloto.suggestions.generation import BRIEF_TASKS, Generator, last_message
 from copiloto.suggestions.local_llm import LocalLLM, assemble_model
 from copiloto.suggestions.prompts import PromptBook
 from copiloto.suggestions.schemas import ClientFacts, Evidence
+from support.evidence import make_evidence
 
 log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from copiloto.analysis import signals
 from copiloto.domain.enums import Direction, MessageKind, Stage
+from copiloto.domain.formatting import WEEKDAYS_PT, duration_pt
 from copiloto.domain.response_times import Turn, response_times
 
-WEEKDAYS_PT = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo")
 DORMANT_AFTER = timedelta(days=60)
 PROPOSAL_STALE_AFTER = timedelta(days=3)
 
@@ -368,7 +368,7 @@ def best_moment(
         seconds, (weekday, hour), count = min(candidates)
         reason = (
             f"nas {count} vezes em que você escreveu {WEEKDAYS_PT[weekday]} por volta das {hour}h, "
-            f"a resposta veio em {_duration(seconds)} (mediana)"
+            f"a resposta veio em {duration_pt(seconds)} (mediana)"
         )
         return BestMoment(_next_slot(now, tz, weekday=weekday, hour=hour), weekday, hour, reason)
     own = [0] * 24
@@ -397,14 +397,6 @@ def _next_slot(now: datetime, tz: ZoneInfo, *, weekday: int | None, hour: int) -
             return candidate
         candidate += timedelta(days=1)
     return candidate
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 3600:
-        return f"{max(1, round(seconds / 60))} min"
-    if seconds < 86400:
-        return f"{round(seconds / 3600, 1):g} h".replace(".", ",")
-    return f"{round(seconds / 86400, 1):g} dias".replace(".", ",")
 
 
 def _quote(text: str, limit: int = 140) -> str:

@@ -14,12 +14,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from copiloto.domain.formatting import brl
 from copiloto.suggestions.citations import format_marker
 from copiloto.suggestions.schemas import ClientFacts, EvidenceLike
 
@@ -64,12 +64,6 @@ def truncate_to_tokens(text: str, tokens: int) -> str:
     if len(ids) <= keep:
         return text
     return encoding.decode(ids[: max(keep - 1, 0)]).rstrip() + "…"
-
-
-def brl(value: Decimal | float | int) -> str:
-    """`R$ 1.234,56`, the way facts are written for the model and the seller."""
-    text = f"{Decimal(value):,.2f}"
-    return "R$ " + text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _when(moment: datetime | date, tz: ZoneInfo | None) -> str:

@@ -6,9 +6,9 @@ Pure functions (no ChainLit), so what the seller reads is tested without a brows
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from copiloto.domain.formatting import WEEKDAYS_PT, brl, duration_pt
 from copiloto.suggestions.schemas import BriefResult
 from copiloto.workspace.clients import ClientRow
 from copiloto.workspace.service import ClientCard, Highlight
@@ -21,15 +21,9 @@ STAGES = {
     "lost": "perdido",
     "dormant": "parado",
 }
-WEEKDAYS = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo")
 # What models write: `[m12]`, `[m12, m13]`, `[m12 m13]`, `[m12,13]`.
 _MARKER = re.compile(r"\[\s*m\d+(?:\s*[, ]\s*m?\d+)*\s*\]", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
-
-
-def brl(value: Decimal) -> str:
-    text = f"{value:,.2f}"
-    return "R$ " + text.replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def when(moment: datetime | None, tz: ZoneInfo) -> str:
@@ -67,7 +61,7 @@ def card_markdown(card: ClientCard, tz: ZoneInfo) -> str:
     lines.append(f"- **Horários:** {profile.usual_hours}")
     if profile.client_median_response_s is not None:
         lines.append(
-            f"- **Costuma responder em:** {_duration(profile.client_median_response_s)} (mediana)"
+            f"- **Costuma responder em:** {duration_pt(profile.client_median_response_s)} (mediana)"
         )
     if profile.products:
         products = ", ".join(f.text + _cite(f.message_ids) for f in profile.products)
@@ -85,7 +79,7 @@ def card_markdown(card: ClientCard, tz: ZoneInfo) -> str:
     slot = moment.next_slot.astimezone(tz)
     lines.append("")
     lines.append(
-        f"### Melhor momento para retomar\n**{WEEKDAYS[slot.weekday()]}, {slot:%d/%m} às {slot:%H}h** — {moment.reason}"
+        f"### Melhor momento para retomar\n**{WEEKDAYS_PT[slot.weekday()]}, {slot:%d/%m} às {slot:%H}h** — {moment.reason}"
     )
     if profile.needs_attention:
         lines.append("")
@@ -165,11 +159,3 @@ def with_sources(text: str) -> str:
 def _quote(text: str, limit: int = 160) -> str:
     flat = " ".join(text.split())
     return f"“{flat if len(flat) <= limit else flat[: limit - 1] + '…'}”"
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 3600:
-        return f"{max(1, round(seconds / 60))} min"
-    if seconds < 86400:
-        return f"{round(seconds / 3600, 1):g} h".replace(".", ",")
-    return f"{round(seconds / 86400, 1):g} dias".replace(".", ",")

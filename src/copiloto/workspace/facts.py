@@ -15,6 +15,7 @@ from copiloto.analysis.profile import (
     hour_histogram,
 )
 from copiloto.domain.enums import Direction, MessageKind
+from copiloto.domain.formatting import WEEKDAYS_PT
 from copiloto.domain.money import parse_brl
 from copiloto.storage.tables import Client, MediaAsset, Message, Purchase, Seller
 from copiloto.suggestions.schemas import ClientFacts, PurchaseFact
@@ -132,11 +133,8 @@ def client_facts(
     )
 
 
-WEEKDAYS = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo")
-
-
 def _slot(moment: datetime) -> str:
-    return f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m} às {moment:%H}h"
+    return f"{WEEKDAYS_PT[moment.weekday()]}, {moment:%d/%m} às {moment:%H}h"
 
 
 def _style_text(profile: ClientProfile) -> str | None:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from copiloto.analysis.profile import ClientProfile, Finding
 from copiloto.auth import verify_password
 from copiloto.domain.enums import MessageKind, Provider
+from copiloto.domain.formatting import brl
 from copiloto.domain.phones import to_e164
 from copiloto.retrieval.retrievers import Evidence
 from copiloto.storage.repository import get_or_create_client
@@ -151,10 +152,7 @@ class Workspace:
                 Highlight(
                     "compra",
                     # only the amount gets Brazilian separators: product names keep theirs
-                    f"{purchase.quantity}× {purchase.product} — R$ "
-                    + f"{purchase.value:,.2f}".replace(",", "X")
-                    .replace(".", ",")
-                    .replace("X", "."),
+                    f"{purchase.quantity}× {purchase.product} — {brl(purchase.value)}",
                     None,
                     purchase.purchased_at,
                     None,
