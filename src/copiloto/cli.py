@@ -436,8 +436,8 @@ def _register_commands() -> None:
     from copiloto.evals.answers import answers_command
     from copiloto.evals.asr import asr_command
     from copiloto.evals.classification import intent_command, sentiment_command
-    from copiloto.evals.retrieval import retrieval_command
     from copiloto.evals.ingest import ingest_command
+    from copiloto.evals.retrieval import retrieval_command
     from copiloto.evals.vectorstore import embed_speed_command, vectorstore_command
     from copiloto.evals.webhooks import webhooks_command
     from copiloto.media.commands import transcribe_command

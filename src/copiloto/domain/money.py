@@ -21,7 +21,9 @@ def parse_brl(text: str) -> Decimal:
             cleaned = cleaned.replace(",", "")
     elif "," in cleaned:  # pt-BR decimal comma; several commas can only be thousands
         cleaned = cleaned.replace(",", "") if cleaned.count(",") > 1 else cleaned.replace(",", ".")
-    elif cleaned.count(".") > 1 or (cleaned.count(".") == 1 and len(cleaned.rpartition(".")[2]) == 3):
+    elif cleaned.count(".") > 1 or (
+        cleaned.count(".") == 1 and len(cleaned.rpartition(".")[2]) == 3
+    ):
         cleaned = cleaned.replace(".", "")
     try:
         value = Decimal(cleaned)

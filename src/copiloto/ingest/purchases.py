@@ -5,7 +5,7 @@ import io
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -61,7 +61,9 @@ def ingest_purchases(session: Session, path: Path, *, settings: Settings) -> Pur
     reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
-        raise ValueError(f"{path}: missing columns {', '.join(missing)} (need {', '.join(REQUIRED)})")
+        raise ValueError(
+            f"{path}: missing columns {', '.join(missing)} (need {', '.join(REQUIRED)})"
+        )
     session.execute(sa.delete(ImportIssue).where(ImportIssue.raw_import_id == raw.id))
     for number, row in enumerate(reader, start=2):  # row 1 is the header
         report.rows += 1
@@ -130,7 +132,9 @@ def _find_client(session: Session, key: str) -> Client:
         phone = to_e164(key)
         clients = session.exec(select(Client).where(Client.phone == phone)).all() if phone else []
     else:
-        clients = session.exec(select(Client).where(sa.func.lower(Client.name) == key.lower())).all()
+        clients = session.exec(
+            select(Client).where(sa.func.lower(Client.name) == key.lower())
+        ).all()
     if not clients:
         raise ValueError(f"unknown client {key!r}")
     if len(clients) > 1:

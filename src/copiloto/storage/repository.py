@@ -140,7 +140,9 @@ def existing_provider_ids(session: Session, provider: Provider, ids: Sequence[st
     return found
 
 
-def touch_activity(session: Session, conversation: Conversation, client: Client, at: datetime) -> None:
+def touch_activity(
+    session: Session, conversation: Conversation, client: Client, at: datetime
+) -> None:
     """Keep first/last activity times of a conversation and its client in step with messages."""
     if conversation.started_at is None or at < conversation.started_at:
         conversation.started_at = at

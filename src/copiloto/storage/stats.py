@@ -45,7 +45,8 @@ def collect_stats(session: Session) -> dict[str, Any]:
             select(func.count()).select_from(MediaAsset).where(MediaAsset.state == "pending")
         ).one(),
         "media_failed": [
-            {"file": name, "state": str(state), "reason": error} for name, state, error in failed_media
+            {"file": name, "state": str(state), "reason": error}
+            for name, state, error in failed_media
         ],
         "import_issues": _count(session, ImportIssue),
         "jobs_by_state": _group(session, Job.state),  # type: ignore[arg-type]

@@ -197,7 +197,9 @@ class Message(SQLModel, table=True):
     client_id: int = Field(foreign_key="clients.id")
     seller_id: int = Field(foreign_key="sellers.id", index=True)
     provider: Provider = Field(sa_type=sa.String(20))
-    provider_message_id: str = Field(description="Provider's id (wamid…); for exports a content key")
+    provider_message_id: str = Field(
+        description="Provider's id (wamid…); for exports a content key"
+    )
     direction: Direction = Field(sa_type=sa.String(4))
     author: str | None = None
     sent_at: datetime = time_field(nullable=False)
