@@ -73,9 +73,7 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
     yield url
     with admin.connect() as connection:
         connection.execute(
-            sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
-            ),
+            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
             {"name": name},
         )
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))

@@ -35,7 +35,9 @@ def test_cli_json_contract(tmp_path: Path) -> None:
     runner = CliRunner()
     env = {"COPILOTO_DATA_DIR": str(tmp_path / "data")}
     result = runner.invoke(
-        app, ["ingest", "exports", str(CAMILA), "--seller", "juliana", "--no-process", "--json"], env=env
+        app,
+        ["ingest", "exports", str(CAMILA), "--seller", "juliana", "--no-process", "--json"],
+        env=env,
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -67,7 +69,9 @@ def test_cli_json_contract(tmp_path: Path) -> None:
 
     again = json.loads(
         runner.invoke(
-            app, ["ingest", "exports", str(CAMILA), "--seller", "juliana", "--no-process", "--json"], env=env
+            app,
+            ["ingest", "exports", str(CAMILA), "--seller", "juliana", "--no-process", "--json"],
+            env=env,
         ).stdout
     )
     assert again["new_messages"] == 0 and again["duplicates"] == row["messages"]

@@ -43,7 +43,8 @@ def test_created_and_migrated_databases_have_the_same_tables(settings, tmp_path)
         inspector = sa.inspect(engine)
         return {
             table: sorted(
-                (c["name"], str(c["type"]), bool(c["nullable"])) for c in inspector.get_columns(table)
+                (c["name"], str(c["type"]), bool(c["nullable"]))
+                for c in inspector.get_columns(table)
             )
             for table in inspector.get_table_names()
             if table != "alembic_version"
@@ -54,7 +55,9 @@ def test_created_and_migrated_databases_have_the_same_tables(settings, tmp_path)
 
 def _client(session: Session):
     seller = get_or_create_seller(session, name="Rafael Lima")
-    client = get_or_create_client(session, seller_id=seller.id, name="Carla", phone="+5511987654321")
+    client = get_or_create_client(
+        session, seller_id=seller.id, name="Carla", phone="+5511987654321"
+    )
     conversation = get_or_create_conversation(
         session, seller_id=seller.id, client_id=client.id, chat_key="t", channel=Provider.META
     )
@@ -93,7 +96,7 @@ def test_times_come_back_aware_and_equal(any_engine: Engine) -> None:
 
 def test_naive_times_are_refused(any_engine: Engine) -> None:
     with Session(any_engine) as session:
-        seller, client, conversation = _client(session)
+        seller, client, _ = _client(session)
         session.add(
             Purchase(
                 client_id=client.id,
