@@ -9,8 +9,9 @@ PYTEST_ARGS ?=
 run: setup
 	.venv/bin/copiloto demo
 
-## Install everything (extras and test tools) and run the whole test suite.
-test: setup-test
+## Install everything (extras and test tools), lint, and run the whole test suite (slow model and
+## browser tests included).
+test: setup-test lint
 	.venv/bin/pytest $(PYTEST_ARGS)
 
 ## The suite without the slow model tests.
@@ -25,7 +26,7 @@ setup-test:
 	./scripts/install-system-deps.sh test
 	$(UV) sync --frozen --all-extras
 
-lint:
+lint: setup-test
 	.venv/bin/ruff check src tests evals ingest scripts
 	.venv/bin/ruff format --check src tests evals ingest scripts
 

@@ -26,6 +26,10 @@ import httpx
 
 from support.openai_server import ScriptedOpenAIServer, ScriptedReply, _messages_text
 
+SEND_CLIENT = "Luciana Martins"  # gets a phone and a fresh inbound message: inside the 24 h window
+SEND_PHONE = "+5511987651234"
+FRESH_TEXT = "Oi Rafael! Ainda tem horário para a visita técnica essa semana?"
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COPILOTO = REPO_ROOT / ".venv" / "bin" / "copiloto"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"

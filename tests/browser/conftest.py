@@ -20,6 +20,9 @@ import pytest
 from browser_support import (
     ARTIFACTS,
     CHROMIUM,
+    FRESH_TEXT,
+    SEND_CLIENT,
+    SEND_PHONE,
     MetaStandIn,
     PromptAwareLLM,
     ServerProcess,
@@ -32,10 +35,6 @@ from copiloto.domain.enums import Direction, MessageKind, Provider
 from copiloto.storage.db import make_engine
 from copiloto.storage.repository import add_message
 from copiloto.storage.tables import Client, Message, Seller, utcnow
-
-SEND_CLIENT = "Luciana Martins"  # gets a phone and a fresh inbound message: inside the 24 h window
-SEND_PHONE = "+5511987651234"
-FRESH_TEXT = "Oi Rafael! Ainda tem horário para a visita técnica essa semana?"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

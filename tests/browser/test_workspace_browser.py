@@ -14,10 +14,17 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from browser_support import ANSWER_MARK, PASSWORD, SUMMARY_MARK, WARNING_MARK
+from browser_support import (
+    ANSWER_MARK,
+    FRESH_TEXT,
+    PASSWORD,
+    SEND_CLIENT,
+    SEND_PHONE,
+    SUMMARY_MARK,
+    WARNING_MARK,
+)
 from sqlmodel import Session, select
 
-from conftest import FRESH_TEXT, SEND_CLIENT, SEND_PHONE
 from copiloto.storage.tables import Client, Message, Seller, Suggestion
 
 pytestmark = pytest.mark.browser

@@ -80,3 +80,16 @@ def test_list_settings_read_commas_or_json(monkeypatch: pytest.MonkeyPatch) -> N
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.seller_names == ["Rafael Souza", "Ju | Casa Bella"]
     assert settings.meta_templates == ["retomada", "lembrete"]
+
+
+def test_pt_br_formatting() -> None:
+    from copiloto.domain.formatting import brl, decimal_pt, duration_pt
+
+    assert brl(Decimal("21400")) == "R$ 21.400,00"
+    assert decimal_pt(5.4) == "5,4"
+    assert [duration_pt(s) for s in (30, 600, 5400, 3 * 86400)] == [
+        "1 min",
+        "10 min",
+        "1,5 h",
+        "3 dias",
+    ]

@@ -11,10 +11,15 @@ def brl(value: Decimal | float | int) -> str:
     return "R$ " + text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def decimal_pt(value: float) -> str:
+    """`5,4`: a short decimal with the Brazilian comma."""
+    return f"{value:g}".replace(".", ",")
+
+
 def duration_pt(seconds: float) -> str:
     """`12 min`, `3,5 h`, `2 dias`: a wait as a seller says it."""
     if seconds < 3600:
         return f"{max(1, round(seconds / 60))} min"
     if seconds < 86400:
-        return f"{round(seconds / 3600, 1):g} h".replace(".", ",")
-    return f"{round(seconds / 86400, 1):g} dias".replace(".", ",")
+        return f"{decimal_pt(round(seconds / 3600, 1))} h"
+    return f"{decimal_pt(round(seconds / 86400, 1))} dias"

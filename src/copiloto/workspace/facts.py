@@ -15,7 +15,7 @@ from copiloto.analysis.profile import (
     hour_histogram,
 )
 from copiloto.domain.enums import Direction, MessageKind
-from copiloto.domain.formatting import WEEKDAYS_PT
+from copiloto.domain.formatting import WEEKDAYS_PT, decimal_pt
 from copiloto.domain.money import parse_brl
 from copiloto.storage.tables import Client, MediaAsset, Message, Purchase, Seller
 from copiloto.suggestions.schemas import ClientFacts, PurchaseFact
@@ -143,8 +143,8 @@ def _style_text(profile: ClientProfile) -> str | None:
         return None
     parts = [
         style.formality,
-        f"{style.avg_words:g} palavras por mensagem em média",
-        f"{style.emoji_per_message:g} emoji por mensagem",
+        f"{decimal_pt(style.avg_words)} palavras por mensagem em média",
+        f"{decimal_pt(style.emoji_per_message)} emoji por mensagem",
     ]
     if style.audio_share:
         parts.append(f"{round(style.audio_share * 100)}% das mensagens em áudio")
