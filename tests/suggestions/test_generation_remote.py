@@ -245,3 +245,24 @@ def test_backend_errors_surface_as_llm_error(
         remote_llm.chat([{"role": "user", "content": "boom"}])
     with pytest.raises(LLMError):
         list(remote_llm.stream([{"role": "user", "content": "unscripted"}]))
+
+
+def test_a_stuck_negotiation_gets_unblocking_replies_with_its_reasons(
+    openai_server: ScriptedOpenAIServer,
+    remote_llm: OpenAICompatibleLLM,
+    prompt_book: PromptBook,
+    facts: ClientFacts,
+    history: list[Evidence],
+) -> None:
+    openai_server.on("TAREFA: SUGESTÕES PARA DESTRAVAR", json.dumps(REPLIES))
+    stuck = facts.model_copy(
+        update={"stage": "negotiating", "stuck": ["2 objeções seguidas sem resolução"]}
+    )
+    assert choose_situation(stuck) == "unblock"
+    assert choose_situation(stuck.model_copy(update={"stage": "won"})) != "unblock"
+    replies = generator(remote_llm, prompt_book).replies(
+        facts=stuck, history=history, tones=("formal",)
+    )
+    assert {r.situation for r in replies} == {"unblock"}
+    sent = openai_server.chat_requests()[0].text
+    assert "Negociação travada: 2 objeções seguidas sem resolução" in sent

@@ -50,7 +50,7 @@ def test_card_computes_facts_from_the_store(book) -> None:
     assert carla.facts.open_proposals == [Decimal("18990.00")]  # unanswered, read from the text
     assert carla.facts.stage == "proposal_sent"
     assert [h.label for h in carla.highlights] == ["objeção", "proposta"]
-    assert "proposta sem resposta há 18 dias" in carla.facts.notes
+    assert carla.facts.stuck == ["proposta sem resposta há 18 dias"]
 
 
 def test_sellers_cannot_open_each_others_clients(book) -> None:

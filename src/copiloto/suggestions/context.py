@@ -121,6 +121,7 @@ def render_facts(facts: ClientFacts, *, tz: ZoneInfo | None = None) -> str:
         lines.append(f"- Assuntos: {', '.join(facts.topics)}")
     if facts.products_of_interest:
         lines.append(f"- Produtos de interesse: {', '.join(facts.products_of_interest)}")
+    lines.extend(f"- Negociação travada: {reason}" for reason in facts.stuck)
     lines.extend(f"- {note}" for note in facts.notes)
     return "\n".join(lines)
 

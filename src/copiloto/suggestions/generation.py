@@ -65,6 +65,8 @@ def choose_situation(facts: ClientFacts) -> Situation:
         return "reopen"
     if facts.stage == "new" and not facts.purchases:
         return "new_lead"
+    if facts.stuck and facts.stage in ("negotiating", "proposal_sent"):
+        return "unblock"
     if facts.last_message_from == "seller":
         return "follow_up"
     return "reply"

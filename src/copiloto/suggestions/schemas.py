@@ -93,6 +93,10 @@ class ClientFacts(BaseModel):
     products_of_interest: list[str] = Field(default_factory=list)
     best_moment: str | None = None
     sentiment: str | None = None
+    stuck: list[str] = Field(
+        default_factory=list,
+        description="Why the negotiation is stuck (stale proposal, repeated objections, falling mood)",
+    )
     notes: list[str] = Field(default_factory=list, description="Extra facts, one line each")
 
     @property

@@ -100,7 +100,7 @@ def client_facts(
     if profile.last_contact_at is not None:
         last_from = "client" if profile.awaiting_reply else "seller"
     moment = profile.best_moment
-    notes = [f.text for f in profile.needs_attention]
+    notes = [f.text for f in profile.needs_attention if f not in profile.stuck]
     if profile.sentiment_trend.text:
         notes.append("tendência de sentimento: " + profile.sentiment_trend.text)
     return ClientFacts(
@@ -129,6 +129,7 @@ def client_facts(
         products_of_interest=[f.text for f in profile.products],
         best_moment=f"{_slot(moment.next_slot.astimezone(tz))} ({moment.reason})",
         sentiment=profile.sentiment_trend.text,
+        stuck=[f.text for f in profile.stuck],
         notes=notes,
     )
 
