@@ -140,8 +140,8 @@ def database(app_env: dict[str, str]) -> Iterator[Any]:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="module")  # not session: Playwright's sync API holds an event loop
+def browser() -> Iterator[Any]:  # open, which would break later tests that run their own
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
