@@ -162,11 +162,15 @@ class Workspace:
         return highlights
 
     def messages(self, seller: Seller, ids: Sequence[int]) -> list[Message]:
-        """The messages a citation points at, only those the seller may see."""
+        """The messages a citation points at, oldest first, only those the seller may see."""
         if not ids:
             return []
         with self.session() as session:
-            rows = session.exec(select(Message).where(col(Message.id).in_(list(ids)))).all()
+            rows = session.exec(
+                select(Message)
+                .where(col(Message.id).in_(list(ids)))
+                .order_by(col(Message.sent_at), col(Message.id))
+            ).all()
             return [m for m in rows if seller.is_admin or m.seller_id == seller.id]
 
     # --- briefs (cached, computed in the background) -------------------------------------------
