@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from copiloto.container import Container
+from copiloto.ui import use_project_chainlit_root
 
 log = logging.getLogger(__name__)
 
-UI_ROOT = Path(__file__).resolve().parent.parent / "ui" / "chainlit_root"
 UI_ENTRY = Path(__file__).resolve().parent.parent / "ui" / "chainlit_entry.py"
 
 
@@ -87,7 +87,7 @@ def _vector_store_ping(container: Container) -> None:
 def _mount_ui(app: FastAPI, container: Container) -> None:
     settings = container.settings
     # ChainLit reads its folder and secret from the environment when first imported.
-    os.environ["CHAINLIT_APP_ROOT"] = str(UI_ROOT)
+    use_project_chainlit_root()
     os.environ.setdefault("CHAINLIT_AUTH_SECRET", settings.auth_secret.get_secret_value())
     import chainlit as cl
     from chainlit.data.sql_alchemy import SQLAlchemyDataLayer

@@ -19,6 +19,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import FileResponse
 
+from copiloto.ui import use_project_chainlit_root
+
 if TYPE_CHECKING:
     from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 
@@ -44,6 +46,7 @@ def _safe_path(root: Path, object_key: str) -> Path:
 
 def build_storage_client(root: Path, secret: str) -> Any:
     """A `chainlit.data.storage_clients.base.BaseStorageClient` over a local folder."""
+    use_project_chainlit_root()
     from chainlit.data.storage_clients.base import BaseStorageClient
 
     class LocalStorageClient(BaseStorageClient):
@@ -101,6 +104,7 @@ def files_router(root: Path, secret: str) -> APIRouter:
 
 def build_data_layer(settings: "Settings", *, database_url: str) -> "SQLAlchemyDataLayer":
     """ChainLit's SQLAlchemy data layer on `database_url` (async driver), files on local disk."""
+    use_project_chainlit_root()
     from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 
     class DataLayer(SQLAlchemyDataLayer):
