@@ -11,7 +11,6 @@ the instance already open for a folder, so the indexer and the retrievers share 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections.abc import Sequence
@@ -40,6 +39,7 @@ from copiloto.retrieval.vector_store import (
     SPARSE_VECTOR,
     PayloadType,
     Recency,
+    ThreadedAsync,
     mmr_lambda,
     node_payload,
     payload_node,
@@ -115,7 +115,7 @@ def edge_filter(filters: MetadataFilters) -> Any:
     return qe.Filter(must=conditions)
 
 
-class EdgeVectorStore(BasePydanticVectorStore):
+class EdgeVectorStore(ThreadedAsync, BasePydanticVectorStore):
     """Nodes with dense + BM25 sparse vectors in a Qdrant Edge shard at `path`."""
 
     stores_text: bool = True
@@ -349,34 +349,3 @@ class EdgeVectorStore(BasePydanticVectorStore):
         with self._lock:
             hits = self._shard.query(request)
         return result_from_hits(hits)
-
-    # --- async: the engine is in-process and fast; run it off the event loop anyway ---------------
-
-    async def async_add(self, nodes: Sequence[BaseNode], **kwargs: Any) -> list[str]:
-        return await asyncio.to_thread(self.add, nodes, **kwargs)
-
-    async def aquery(self, query: VectorStoreQuery, **kwargs: Any) -> VectorStoreQueryResult:
-        return await asyncio.to_thread(self.query, query, **kwargs)
-
-    async def adelete(self, ref_doc_id: str, **delete_kwargs: Any) -> None:
-        await asyncio.to_thread(self.delete, ref_doc_id)
-
-    async def adelete_nodes(
-        self,
-        node_ids: list[str] | None = None,
-        filters: MetadataFilters | None = None,
-        **delete_kwargs: Any,
-    ) -> None:
-        await asyncio.to_thread(self.delete_nodes, node_ids, filters)
-
-    async def aget_nodes(
-        self,
-        node_ids: list[str] | None = None,
-        filters: MetadataFilters | None = None,
-        limit: int | None = None,
-        **kwargs: Any,
-    ) -> list[BaseNode]:
-        return await asyncio.to_thread(self.get_nodes, node_ids, filters, limit)
-
-    async def aclear(self) -> None:
-        await asyncio.to_thread(self.clear)

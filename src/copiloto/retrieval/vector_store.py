@@ -199,7 +199,44 @@ class Recency:
         return qe.Formula(e.Mult([e.Variable("$score"), boost]), defaults={"time": 0.0})
 
 
-class QdrantServerVectorStore(QdrantVectorStore):
+class ThreadedAsync:
+    """LlamaIndex's async store methods as the sync ones run off the event loop.
+
+    Both stores' engines are synchronous (Qdrant Edge in-process, qdrant-client's sync client), so
+    one bridge serves both; put it first in the bases so it wins over a parent's own async code.
+    """
+
+    async def async_add(self, nodes: Sequence[BaseNode], **kwargs: Any) -> list[str]:
+        return await asyncio.to_thread(self.add, list(nodes), **kwargs)  # type: ignore[attr-defined]
+
+    async def aquery(self, query: VectorStoreQuery, **kwargs: Any) -> VectorStoreQueryResult:
+        return await asyncio.to_thread(self.query, query, **kwargs)  # type: ignore[attr-defined]
+
+    async def adelete(self, ref_doc_id: str, **delete_kwargs: Any) -> None:
+        await asyncio.to_thread(self.delete, ref_doc_id, **delete_kwargs)  # type: ignore[attr-defined]
+
+    async def adelete_nodes(
+        self,
+        node_ids: list[str] | None = None,
+        filters: MetadataFilters | None = None,
+        **delete_kwargs: Any,
+    ) -> None:
+        await asyncio.to_thread(self.delete_nodes, node_ids, filters)  # type: ignore[attr-defined]
+
+    async def aget_nodes(
+        self,
+        node_ids: list[str] | None = None,
+        filters: MetadataFilters | None = None,
+        limit: int | None = None,
+        **kwargs: Any,
+    ) -> list[BaseNode]:
+        return await asyncio.to_thread(self.get_nodes, node_ids, filters, limit)  # type: ignore[attr-defined]
+
+    async def aclear(self) -> None:
+        await asyncio.to_thread(self.clear)  # type: ignore[attr-defined]
+
+
+class QdrantServerVectorStore(ThreadedAsync, QdrantVectorStore):
     """LlamaIndex's `QdrantVectorStore` with the Copiloto schema and engine-side hybrid search.
 
     Overrides: points built by the shared schema (ids, payload, BM25 sparse vector); queries run as
@@ -379,37 +416,6 @@ class QdrantServerVectorStore(QdrantVectorStore):
             with_payload=True,
         )
         return result_from_hits(response.points)
-
-    # --- async: same code paths as the sync methods ---------------------------------------------
-
-    async def async_add(self, nodes: Sequence[BaseNode], **kwargs: Any) -> list[str]:
-        return await asyncio.to_thread(self.add, list(nodes), **kwargs)
-
-    async def aquery(self, query: VectorStoreQuery, **kwargs: Any) -> VectorStoreQueryResult:
-        return await asyncio.to_thread(self.query, query, **kwargs)
-
-    async def adelete(self, ref_doc_id: str, **delete_kwargs: Any) -> None:
-        await asyncio.to_thread(self.delete, ref_doc_id, **delete_kwargs)
-
-    async def adelete_nodes(
-        self,
-        node_ids: list[str] | None = None,
-        filters: MetadataFilters | None = None,
-        **delete_kwargs: Any,
-    ) -> None:
-        await asyncio.to_thread(self.delete_nodes, node_ids, filters)
-
-    async def aget_nodes(
-        self,
-        node_ids: list[str] | None = None,
-        filters: MetadataFilters | None = None,
-        limit: int | None = None,
-        **kwargs: Any,
-    ) -> list[BaseNode]:
-        return await asyncio.to_thread(self.get_nodes, node_ids, filters, limit)
-
-    async def aclear(self) -> None:
-        await asyncio.to_thread(self.clear)
 
 
 def build_vector_store(settings: Settings, *, dim: int) -> BasePydanticVectorStore:
