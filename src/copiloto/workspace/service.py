@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from copiloto.analysis.profile import ClientProfile, Finding
 from copiloto.auth import verify_password
-from copiloto.domain.enums import MessageKind, Provider
+from copiloto.domain.enums import Direction, MessageKind, Provider
 from copiloto.domain.formatting import brl
 from copiloto.domain.phones import to_e164
 from copiloto.retrieval.retrievers import Evidence
@@ -412,7 +412,7 @@ class Workspace:
             seller_id=client.seller_id,
             provider=Provider.MANUAL,
             provider_message_id=f"manual:{uuid.uuid4().hex}",
-            direction="out",  # type: ignore[arg-type]
+            direction=Direction.OUT,
             author=seller.name if seller else None,
             sent_at=utcnow(),
             text=text,
