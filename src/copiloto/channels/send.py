@@ -7,6 +7,7 @@ read), and refuses up front what the provider would refuse (the Cloud API's 24-h
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -195,8 +196,6 @@ def send_reply(
     cannot happen; a provider error is stored as a FAILED message whose `status_error` is the pt-BR
     text to show, and the message is returned (check `message.status`).
     """
-    from copiloto.storage.repository import add_message, get_or_create_conversation
-
     if sender is None:
         raise NoChannelConfigured()
     client = session.get(Client, client_id)
@@ -207,45 +206,18 @@ def send_reply(
     text = text.strip()
     if not text:
         raise SendError("A mensagem está vazia.")
-    now = utcnow()
     if sender.provider is Provider.META:
         last_in = last_client_message_at(session, client_id)
-        if last_in is None or now - last_in > SERVICE_WINDOW:
+        if last_in is None or utcnow() - last_in > SERVICE_WINDOW:
             raise TemplateRequired(list(templates or []))
-    conversation = get_or_create_conversation(
+    return _send_and_store(
         session,
-        seller_id=seller_id,
-        client_id=client_id,
-        chat_key=f"{sender.provider.value}:{client.phone}",
-        channel=sender.provider,
-        title=client.name,
-    )
-    message = Message(
-        conversation_id=conversation.id,  # type: ignore[arg-type]
-        client_id=client_id,
-        seller_id=seller_id,
         provider=sender.provider,
-        provider_message_id=f"local:{uuid.uuid4().hex}",
-        direction=Direction.OUT,
-        sent_at=now,
-        kind=MessageKind.TEXT,
+        client=client,
+        seller_id=seller_id,
         text=text,
-        status=DeliveryStatus.PENDING,
+        send=lambda: sender.send_text(to=client.phone, text=text),  # type: ignore[arg-type]
     )
-    try:
-        result = sender.send_text(to=client.phone, text=text)
-    except SendError as exc:
-        message.status = DeliveryStatus.FAILED
-        message.failed_at = utcnow()
-        message.status_error = exc.message_pt
-    else:
-        message.provider_message_id = result.provider_message_id
-        message.status = result.status
-    stored = add_message(session, message)
-    if stored is None:  # a status webhook for this id cannot create a message; only a re-send
-        raise SendError("Esta mensagem já foi registrada.")
-    session.flush()
-    return stored
 
 
 def send_template_reply(
@@ -261,42 +233,64 @@ def send_template_reply(
 
     Stored like `send_reply`: SENT with the provider id, or FAILED with the pt-BR reason.
     """
-    from copiloto.storage.repository import add_message, get_or_create_conversation
-
     send_template = getattr(sender, "send_template", None)
     if sender is None or send_template is None:
         raise SendError("O canal configurado não envia modelos (templates) do WhatsApp.")
     client = session.get(Client, client_id)
     if client is None or client.seller_id != seller_id or not client.phone:
         raise SendError("Cliente não encontrado para este vendedor, ou sem telefone.")
+    return _send_and_store(
+        session,
+        provider=sender.provider,
+        client=client,
+        seller_id=seller_id,
+        text=f"[modelo: {template}]",
+        send=lambda: send_template(to=client.phone, name=template, language=language),
+    )
+
+
+def _send_and_store(
+    session: Session,
+    *,
+    provider: Provider,
+    client: Client,
+    seller_id: int,
+    text: str,
+    send: Callable[[], SendResult],
+) -> Message:
+    """Send once and store the outgoing message either way: SENT with the provider's id, or
+    FAILED with the pt-BR reason the seller reads."""
+    from copiloto.storage.repository import add_message, get_or_create_conversation
+
     conversation = get_or_create_conversation(
         session,
         seller_id=seller_id,
-        client_id=client_id,
-        chat_key=f"{sender.provider.value}:{client.phone}",
-        channel=sender.provider,
+        client_id=client.id,  # type: ignore[arg-type]
+        chat_key=f"{provider.value}:{client.phone}",
+        channel=provider,
         title=client.name,
     )
     message = Message(
         conversation_id=conversation.id,  # type: ignore[arg-type]
-        client_id=client_id,
+        client_id=client.id,  # type: ignore[arg-type]
         seller_id=seller_id,
-        provider=sender.provider,
+        provider=provider,
         provider_message_id=f"local:{uuid.uuid4().hex}",
         direction=Direction.OUT,
         sent_at=utcnow(),
         kind=MessageKind.TEXT,
-        text=f"[modelo: {template}]",
+        text=text,
         status=DeliveryStatus.PENDING,
     )
     try:
-        result = send_template(to=client.phone, name=template, language=language)
+        result = send()
     except SendError as exc:
         message.status, message.failed_at = DeliveryStatus.FAILED, utcnow()
         message.status_error = exc.message_pt
     else:
         message.provider_message_id, message.status = result.provider_message_id, result.status
     stored = add_message(session, message)
-    if stored is None:
+    if stored is None:  # a status webhook for this id cannot create a message; only a re-send
         raise SendError("Esta mensagem já foi registrada.")
+    session.flush()
     return stored
