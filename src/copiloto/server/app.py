@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from copiloto.container import Container
+from copiloto.server.heap import freeze_startup_objects
 from copiloto.ui import use_project_chainlit_root
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def create_app(container: Container, *, background: bool | None = None, ui: bool
             loop = BackgroundLoop(container)
             loop.start()
             loop_holder["loop"] = loop
+        freeze_startup_objects()
         yield
         loop = loop_holder.get("loop")
         if loop is not None:
@@ -69,7 +71,11 @@ def create_app(container: Container, *, background: bool | None = None, ui: bool
     from copiloto.server.api import router as api_router
 
     app.include_router(api_router)
-    app.include_router(build_webhook_router(settings=settings, engine=container.engine))
+    app.include_router(
+        build_webhook_router(
+            settings=settings, engine=container.engine, foreground=container.foreground
+        )
+    )
     if ui:
         _mount_ui(app, container)
     return app
