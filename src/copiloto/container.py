@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from copiloto.retrieval.retrievers import ClientHistoryRetriever, SimilarNegotiationsRetriever
     from copiloto.suggestions.generation import Generator
     from copiloto.suggestions.llm import LLM
+    from copiloto.worker.foreground import Foreground
     from copiloto.workspace.service import Workspace
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,13 @@ class Container:
         from copiloto.channels.send import build_sender
 
         return build_sender(self.settings)
+
+    @cached_property
+    def foreground(self) -> "Foreground":
+        """Webhook acks in flight, which the in-process worker steps aside for."""
+        from copiloto.worker.foreground import Foreground
+
+        return Foreground()
 
     # --- the seller's workspace ----------------------------------------------------------------
     @cached_property

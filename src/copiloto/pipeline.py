@@ -215,6 +215,7 @@ class BackgroundLoop:
                 extra={MEDIA_JOB: self.pipeline.media_job},
             ),
             poll_s=container.settings.worker_poll_s,
+            foreground=container.foreground,
         )
         self.interval_s = interval_s
         self.briefs_per_round = briefs_per_round

@@ -9,11 +9,13 @@ malformed body stays malformed.
 """
 
 import asyncio
+import functools
 import hmac
 import json
 import logging
 import queue
 import threading
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +31,7 @@ from copiloto.channels.inbox import INBOX_JOB
 from copiloto.domain.enums import ProcessingState, Provider
 from copiloto.settings import Settings
 from copiloto.storage.tables import InboxEvent, Job, utcnow
+from copiloto.worker.foreground import Foreground
 from copiloto.worker.queue import insert_ignoring_duplicates
 
 log = logging.getLogger(__name__)
@@ -171,10 +174,24 @@ def _json_or_reason(body: bytes) -> tuple[Any, str | None]:
         return None, f"malformed JSON: {exc}"
 
 
-def build_webhook_router(*, settings: Settings, engine: Engine) -> APIRouter:
+def build_webhook_router(
+    *, settings: Settings, engine: Engine, foreground: Foreground | None = None
+) -> APIRouter:
+    """The endpoints; each counts itself in `foreground` so an in-process worker steps aside."""
     router = APIRouter(prefix="/webhooks", tags=["webhooks"])
     limit = settings.webhook_max_body_bytes
     writer = InboxWriter(engine)
+    acks = foreground or Foreground()
+
+    def ack_path(
+        endpoint: Callable[..., Awaitable[Response]],
+    ) -> Callable[..., Awaitable[Response]]:
+        @functools.wraps(endpoint)
+        async def counted(*args: Any, **kwargs: Any) -> Response:
+            with acks.request():
+                return await endpoint(*args, **kwargs)
+
+        return counted
 
     def secret(value: Any) -> str | None:
         return value.get_secret_value() if value is not None else None
@@ -221,6 +238,7 @@ def build_webhook_router(*, settings: Settings, engine: Engine) -> APIRouter:
         return refuse(Provider.META, request, "verify token mismatch", 403)
 
     @router.post("/meta")
+    @ack_path
     async def meta_webhook(request: Request) -> Response:
         body = await body_or_413(request)
         if isinstance(body, Response):
@@ -235,6 +253,7 @@ def build_webhook_router(*, settings: Settings, engine: Engine) -> APIRouter:
         return await accept(request, Provider.META, body, event_id, error, PlainTextResponse("ok"))
 
     @router.post("/twilio")
+    @ack_path
     async def twilio_webhook(request: Request) -> Response:
         body = await body_or_413(request)
         if isinstance(body, Response):
@@ -282,18 +301,22 @@ def build_webhook_router(*, settings: Settings, engine: Engine) -> APIRouter:
         return await accept(request, provider, body, event_id, error, PlainTextResponse("ok"))
 
     @router.post("/zapi/{token}")
+    @ack_path
     async def zapi_webhook(request: Request, token: str) -> Response:
         return await unsigned(request, Provider.ZAPI, token)
 
     @router.post("/zapi")
+    @ack_path
     async def zapi_webhook_header(request: Request) -> Response:
         return await unsigned(request, Provider.ZAPI, None)
 
     @router.post("/evolution/{token}")
+    @ack_path
     async def evolution_webhook(request: Request, token: str) -> Response:
         return await unsigned(request, Provider.EVOLUTION, token)
 
     @router.post("/evolution")
+    @ack_path
     async def evolution_webhook_header(request: Request) -> Response:
         return await unsigned(request, Provider.EVOLUTION, None)
 

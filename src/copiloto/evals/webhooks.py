@@ -280,9 +280,11 @@ def run_benchmark(
 
     from copiloto.channels.webhooks import build_webhook_router
     from copiloto.domain.enums import ProcessingState
+    from copiloto.server.heap import freeze_startup_objects
     from copiloto.settings import Settings
     from copiloto.storage.db import make_engine, migrate
     from copiloto.storage.tables import InboxEvent, Job, Message, PendingStatus
+    from copiloto.worker.foreground import Foreground
     from copiloto.worker.handlers import build_handlers
     from copiloto.worker.runner import Worker
 
@@ -309,7 +311,10 @@ def run_benchmark(
                 meta_app_secret=SecretStr(SECRET),
             )
             app = FastAPI()
-            app.include_router(build_webhook_router(settings=settings, engine=engine))
+            foreground = Foreground()  # shared with the worker thread, as `copiloto serve` does
+            app.include_router(
+                build_webhook_router(settings=settings, engine=engine, foreground=foreground)
+            )
             with socket.socket() as sock:
                 sock.bind(("127.0.0.1", 0))
                 port = sock.getsockname()[1]
@@ -323,6 +328,7 @@ def run_benchmark(
                     timeout_keep_alive=60,
                 )
             )
+            freeze_startup_objects()  # as `copiloto serve` does once started
             server_thread = threading.Thread(target=server.run, daemon=True)
             server_thread.start()
             while not server.started:
@@ -337,6 +343,7 @@ def run_benchmark(
                     worker_id="bench",
                     poll_s=0.05,
                     batch_size=50,
+                    foreground=foreground,
                 )
                 worker_thread, stop = worker.start_thread()
             started = time.perf_counter()

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from copiloto.storage.tables import Job
+from copiloto.worker.foreground import Foreground
 from copiloto.worker.queue import JobQueue, mark_done
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,11 @@ class Worker:
         backoff_base_s: float = 5.0,
         group_commit: bool | None = None,
         group_kinds: Collection[str] = ("inbox",),
+        foreground: Foreground | None = None,
     ) -> None:
         self.engine = engine
+        # in the server's process: step aside before each job while webhooks are being acked
+        self.foreground = foreground
         # PostgreSQL: one commit per batch is cheaper and locks only the rows touched. SQLite has
         # one write lock for the whole file: a long batch transaction would stall the webhook
         # endpoint's inserts behind it, so there each job commits on its own.
@@ -65,17 +69,22 @@ class Worker:
 
     def run_once(self) -> int:
         """Claim one batch and run it; returns how many jobs were attempted (0: nothing due)."""
-        jobs = self.queue.claim(
-            worker_id=self.worker_id, kinds=list(self.handlers), limit=self.batch_size
-        )
+        # while acks keep coming, one job at a time: a batch would hold the interpreter for long
+        limit = self.batch_size if self._yield() else 1
+        jobs = self.queue.claim(worker_id=self.worker_id, kinds=list(self.handlers), limit=limit)
         claimed = len(jobs)
         together = [job for job in jobs if self.group_commit and job.kind in self.group_kinds]
         if len(together) > 1 and self._run_together(together):
             done = {job.id for job in together}
             jobs = [job for job in jobs if job.id not in done]
         for job in jobs:
+            self._yield()
             self._run(job)
         return claimed
+
+    def _yield(self) -> bool:
+        """Wait (bounded) for no webhook ack in flight; True when it is quiet."""
+        return self.foreground is None or self.foreground.wait_quiet()
 
     def _run_together(self, jobs: list[Job]) -> bool:
         """Run a batch in one transaction (one commit instead of one per job).
