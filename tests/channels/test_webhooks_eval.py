@@ -22,7 +22,9 @@ def test_eval_webhooks_json_on_sqlite(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     app = typer.Typer()
     app.command()(webhooks_command)
-    result = CliRunner().invoke(app, ["--events", "80", "--concurrency", "8", "--warmup", "20", "--json"])
+    result = CliRunner().invoke(
+        app, ["--events", "80", "--concurrency", "8", "--warmup", "20", "--json"]
+    )
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     for key in (
