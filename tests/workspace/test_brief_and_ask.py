@@ -122,6 +122,29 @@ def test_brief_is_grounded_cached_and_goes_stale(book, llm, settings) -> None:
     assert container.workspace.cached_brief(rafael, ids["carla"]).stale
 
 
+def test_another_tone_resends_the_briefs_context_byte_for_byte(book, llm, settings) -> None:
+    """A local model resumes from the brief's cached prompt only if the prefix is identical."""
+    container, ids = book
+    settings.llm_base_url, settings.llm_model = llm.base_url, "roteiro"
+    container = Container(settings)
+    objection = carla_ids(container, ids["carla"])[2]
+    script_brief(llm, objection)
+    rafael = container.workspace.seller("rafael")
+    container.workspace.compute_brief(ids["carla"])
+    brief_reply = [r for r in llm.chat_requests() if "TAREFA: SUGESTÕES" in r.text][-1]
+
+    rows = container.workspace.suggestions(rafael, ids["carla"], tones=["empático"])
+
+    again = llm.chat_requests()[-1]
+    assert again is not brief_reply and len(rows) >= 1
+    system, user = again.body["messages"][0], again.body["messages"][1]
+    assert system == brief_reply.body["messages"][0]  # the whole context, unchanged
+    old_task, _, old_tones = brief_reply.body["messages"][1]["content"].rpartition("\n")
+    task, _, tones = user["content"].rpartition("\n")
+    assert task == old_task  # the instructions too: only the last line, the tones, differs
+    assert tones.endswith("nesta ordem: empático.") and tones != old_tones
+
+
 def test_ask_cli_answers_with_citations_and_rejects_unknown_clients(book, llm, settings) -> None:
     container, ids = book
     with container.session() as session:

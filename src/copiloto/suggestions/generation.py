@@ -21,7 +21,7 @@ from copiloto.suggestions.context import (
     truncate_to_tokens,
 )
 from copiloto.suggestions.grounding import GroundingContext, ground_text
-from copiloto.suggestions.llm import LLM
+from copiloto.suggestions.llm import LLM, Message
 from copiloto.suggestions.prompts import PromptBook
 from copiloto.suggestions.schemas import (
     DEFAULT_TONES,
@@ -49,6 +49,11 @@ BRIEF_TASKS = ("profile", "summary", "warnings", "reply")
 _HOLDBACK_CHARS = 32  # longer than any figure the grounding check reads ("15 de setembro de 2024")
 _RESERVE_TOKENS = 64
 LAST_MESSAGE_TOKENS = 120
+
+
+def brief_tasks(situation: Situation) -> tuple[str, ...]:
+    """The prompts of one brief; its reply prompt depends on the situation."""
+    return (*BRIEF_TASKS[:-1], situation)
 
 
 def last_message(context: BuiltContext) -> str:
@@ -154,12 +159,7 @@ class Generator:
         tones: Sequence[str],
     ) -> tuple[list[ReplySuggestion], list[GroundingFlag], list[int]]:
         prompt = self.prompts[situation]
-        messages = prompt.render(
-            context=context.text,
-            last_message=last_message(context),
-            tones=", ".join(tones),
-            n_replies=str(len(tones)),
-        )
+        messages = self._reply_messages(context, situation=situation, tones=tones)
         output = complete_structured(
             self.llm,
             messages,
@@ -188,6 +188,32 @@ class Generator:
             dropped += checked.dropped_citations
         return suggestions, flags, dropped
 
+    def _reply_messages(
+        self, context: BuiltContext, *, situation: Situation, tones: Sequence[str]
+    ) -> list[Message]:
+        return self.prompts[situation].render(
+            context=context.text,
+            last_message=last_message(context),
+            tones=", ".join(tones),
+            n_replies=str(len(tones)),
+        )
+
+    def reply_messages(
+        self,
+        *,
+        facts: ClientFacts,
+        history: Sequence[EvidenceLike],
+        similar: Sequence[EvidenceLike] = (),
+        situation: Situation | None = None,
+        tones: Sequence[str] = DEFAULT_TONES,
+    ) -> list[Message]:
+        """The chat messages `replies` sends, for measuring the backend (`eval reply-latency`)."""
+        situation = situation or choose_situation(facts)
+        context = self.build_context(
+            facts=facts, history=history, similar=similar, tasks=brief_tasks(situation)
+        )
+        return self._reply_messages(context, situation=situation, tones=tones)
+
     def replies(
         self,
         *,
@@ -197,10 +223,15 @@ class Generator:
         situation: Situation | None = None,
         tones: Sequence[str] = DEFAULT_TONES,
     ) -> list[ReplySuggestion]:
-        """Reply suggestions, one per tone; `situation` defaults to `choose_situation(facts)`."""
+        """Reply suggestions, one per tone; `situation` defaults to `choose_situation(facts)`.
+
+        The context is budgeted for the brief's tasks, not for this one alone: given the brief's
+        inputs it is then the brief's context exactly, and a local model resumes from the
+        brief's cached prompt instead of reading the whole context again.
+        """
         situation = situation or choose_situation(facts)
         context = self.build_context(
-            facts=facts, history=history, similar=similar, tasks=(situation,)
+            facts=facts, history=history, similar=similar, tasks=brief_tasks(situation)
         )
         grounding = self.grounding_for(context)
         suggestions, _, _ = self._replies(context, grounding, situation=situation, tones=tones)
@@ -223,8 +254,9 @@ class Generator:
         context once and reuses its cache for the other three.
         """
         situation = situation or choose_situation(facts)
-        tasks = (*BRIEF_TASKS[:-1], situation)
-        context = self.build_context(facts=facts, history=history, similar=similar, tasks=tasks)
+        context = self.build_context(
+            facts=facts, history=history, similar=similar, tasks=brief_tasks(situation)
+        )
         grounding = self.grounding_for(context)
         flags: list[GroundingFlag] = []
         dropped: list[int] = []

@@ -68,6 +68,14 @@ class CachedBrief:
 
 
 @dataclass
+class BriefInputs:
+    facts: ClientFacts
+    history: list[Evidence]
+    similar: list[Evidence]
+    latest_message_id: int | None
+
+
+@dataclass
 class SendOutcome:
     ok: bool
     status: str  # sent, sent_by_hand, failed, template_required
@@ -193,8 +201,13 @@ class Workspace:
             .limit(1)
         ).first()
 
-    def compute_brief(self, client_id: int) -> BriefResult:
-        """Generate and cache the brief of one client (the worker's `brief` job)."""
+    def brief_inputs(self, client_id: int) -> BriefInputs:
+        """What a brief and later reply suggestions for this client are generated from.
+
+        Both go through here so that their prompts share one context, byte for byte: the local
+        model then finds the brief's prompt in its cache and a new suggestion ("Outro tom") pays
+        only for its last few tokens instead of re-reading ~3,000 tokens of context.
+        """
         tz = self.settings.tz
         with self.session() as session:
             client = session.get(Client, client_id)
@@ -208,7 +221,15 @@ class Workspace:
             "objeção preço reclamação problema proposta prazo", client, k=4
         )
         similar = self._retrieve_similar(self._similar_query(profile), client, k=4)
-        result = self.container.generator.brief(facts=facts, history=history, similar=similar)
+        return BriefInputs(facts=facts, history=history, similar=similar, latest_message_id=latest)
+
+    def compute_brief(self, client_id: int) -> BriefResult:
+        """Generate and cache the brief of one client (the worker's `brief` job)."""
+        inputs = self.brief_inputs(client_id)
+        latest = inputs.latest_message_id
+        result = self.container.generator.brief(
+            facts=inputs.facts, history=inputs.history, similar=inputs.similar
+        )
         result.generated_at = utcnow()
         with self.session() as session:
             brief = session.exec(select(Brief).where(Brief.client_id == client_id)).first()
@@ -272,14 +293,13 @@ class Workspace:
         situation: str | None = None,
     ) -> list[tuple[Suggestion, ReplySuggestion]]:
         """Fresh reply suggestions, recorded so the seller's choice can be learned from."""
-        card = self.card(seller, client_id)
         with self.session() as session:
-            history = self._recent_evidence(session, client_id)
-        similar = self._retrieve_similar(self._similar_query(card.profile), card.client, k=3)
+            client_for(session, seller, client_id)  # the seller's own client, or refused
+        inputs = self.brief_inputs(client_id)
         replies = self.container.generator.replies(
-            facts=card.facts,
-            history=history,
-            similar=similar,
+            facts=inputs.facts,
+            history=inputs.history,
+            similar=inputs.similar,
             situation=situation,  # type: ignore[arg-type]
             tones=tones,
         )
