@@ -77,6 +77,11 @@ class Settings(BaseSettings):
         description="Tokens the prompt may use; 4096 keeps the local model responsive on 2 cores.",
     )
     llm_threads: int = 2
+    llm_prompt_cache_mib: int = Field(
+        2048,
+        description="Local model: RAM for earlier prompts' KV states (~90 MB per brief), so a "
+        "new suggestion for a client resumes from its brief's prompt; 0 turns it off.",
+    )
     llm_timeout_s: float = 120.0
 
     # --- media ---------------------------------------------------------------------------------

@@ -120,3 +120,30 @@ def test_smollm_stream_can_stop_early_and_reports_context_overflow(smollm: Local
     assert smollm.chat([{"role": "user", "content": "Hi"}], max_tokens=4, temperature=0.0)
     with pytest.raises(ContextTooLongError):
         smollm.chat([{"role": "user", "content": "palavra " * 2000}], max_tokens=4)
+
+
+@pytest.mark.slow
+def test_prompt_cache_resumes_an_earlier_prompt_after_another_one(smollm: LocalLLM) -> None:
+    """The brief of client A, then B's, then a new suggestion for A: A's prefix comes from RAM."""
+
+    def context(name: str) -> str:
+        return " ".join(f"{name} disse a frase {i} sobre o pedido." for i in range(60))
+
+    def prompt_tokens(system: str, task: str) -> int:
+        smollm.load()
+        result = smollm._server.handle_chat_completions(
+            {
+                "messages": [
+                    {"role": "system", "content": system},
+                    {"role": "user", "content": task},
+                ],
+                "max_tokens": 1,
+                "cache_prompt": True,
+            }
+        )
+        return result["timings"]["prompt_n"]  # tokens the model had to read
+
+    first = prompt_tokens(context("Ana"), "Sugira uma resposta no tom formal.")
+    assert prompt_tokens(context("Bruno"), "Sugira uma resposta no tom formal.") > first // 2
+    again = prompt_tokens(context("Ana"), "Sugira uma resposta no tom descontraído.")
+    assert first > 400 and again < 20

@@ -69,5 +69,6 @@ def build_llm(settings: Settings) -> LLM:
         model_path=model_path,
         context_window=settings.llm_context_window,
         threads=settings.llm_threads,
+        prompt_cache_mib=settings.llm_prompt_cache_mib,
         name=settings.llm_model if settings.llm_model_path is None else model_path.stem,
     )

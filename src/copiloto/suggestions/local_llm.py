@@ -123,6 +123,7 @@ class LocalLLM:
         parallel: int = 1,
         verbosity: int = -1,
         poll: int = 0,
+        prompt_cache_mib: int = 2048,
     ) -> None:
         self.model_path = Path(model_path)
         self.context_window = context_window
@@ -133,6 +134,9 @@ class LocalLLM:
         # idle dedicated cores, but on a shared 2-core box a spinning thread steals the core its
         # partner needs and generation slows several times over. 0 = sleep while waiting.
         self.poll = poll
+        # llama.cpp keeps the KV state of earlier prompts in RAM and resumes from the longest
+        # cached prefix: the brief of client A survives the briefs computed after it
+        self.prompt_cache_mib = prompt_cache_mib
         self.name = name or self.model_path.stem
         self._server: Any = None
         self._lock = threading.Lock()
@@ -155,6 +159,7 @@ class LocalLLM:
                 params.cpuparams_batch.poll = self.poll
                 params.verbosity = self.verbosity
                 params.cache_prompt = True
+                params.cache_ram_mib = self.prompt_cache_mib
                 log.info(
                     "loading %s (n_ctx=%d, threads=%d)",
                     self.model_path,
