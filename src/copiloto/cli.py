@@ -437,6 +437,7 @@ def _register_commands() -> None:
     from copiloto.evals.asr import asr_command
     from copiloto.evals.classification import intent_command, sentiment_command
     from copiloto.evals.ingest import ingest_command
+    from copiloto.evals.reply_latency import reply_latency_command
     from copiloto.evals.retrieval import retrieval_command
     from copiloto.evals.vectorstore import embed_speed_command, vectorstore_command
     from copiloto.evals.webhooks import webhooks_command
@@ -461,6 +462,7 @@ def _register_commands() -> None:
     eval_app.command("vectorstore")(vectorstore_command)
     eval_app.command("embed-speed")(embed_speed_command)
     eval_app.command("webhooks")(webhooks_command)
+    eval_app.command("reply-latency")(reply_latency_command)
 
 
 def _progress(quiet: bool) -> Progress:
