@@ -8,6 +8,7 @@ from copiloto.retrieval.chunking import (
     ChunkingOptions,
     ConversationInfo,
     DocumentPiece,
+    canned_key,
     chunk_conversation,
     node_id_for,
 )
@@ -155,3 +156,28 @@ def test_ids_are_deterministic_uuids_and_fingerprints_follow_content_and_payload
     c = chunk_conversation(won, lines)
     assert [x.node_id for x in c] == [x.node_id for x in a]
     assert all(x.fingerprint != y.fingerprint for x, y in zip(a, c, strict=True))
+
+
+def test_canned_key_ignores_names_and_numbers() -> None:
+    assert canned_key("Carla, tudo bem? Tem alguém que precisa de orçamento?") == canned_key(
+        "Marcos, tudo bem? Tem alguém que precisa de orçamento?"
+    )
+    assert canned_key("Lembrete: sua revisão vence em 12/05") == canned_key(
+        "Lembrete: sua revisão vence em 03/09"
+    )
+    assert canned_key("ok obg") is None  # too short to tell
+
+
+def test_windows_carry_their_share_of_canned_messages() -> None:
+    follow_up = "Carla, tudo bem? Qualquer dúvida sobre a garantia é só chamar."
+    lines = [
+        line(1, follow_up, who="out"),
+        line(2, "obrigada!", minutes=1),
+        line(3, "a porta do armário veio riscada", minutes=60 * 72),
+        line(4, "Vou pedir a troca para a fábrica hoje", minutes=60 * 72 + 1, who="out"),
+    ]
+    canned = frozenset({canned_key(follow_up)})
+    first, second = windows(chunk_conversation(INFO, lines, canned=canned))
+    assert 0.7 < first.metadata["canned"] < 1.0  # "obrigada!" is too short to be a template
+    assert second.metadata["canned"] == 0.0
+    assert windows(chunk_conversation(INFO, lines))[0].metadata["canned"] == 0.0

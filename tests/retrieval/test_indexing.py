@@ -208,3 +208,29 @@ def test_index_command_reports_json(tmp_path, monkeypatch) -> None:
     assert report["embedder"].startswith("use")
     unknown = CliRunner().invoke(app, ["--client", "Ninguém"])
     assert unknown.exit_code == 1
+
+
+def test_a_follow_up_sent_to_three_clients_is_canned(
+    session: Session, chats: ChatBuilder, embedder: HashingEmbedder, vector_store
+) -> None:
+    clients = []
+    replies = {
+        "Carla Mendes": "achei caro o frete para Campinas, vou pensar",
+        "Bruno Lima": "a porta do armário de cima chegou riscada",
+        "Diana Souza": "quero saber se vocês instalam no sábado de manhã",
+    }
+    for name, reply in replies.items():
+        client = chats.client(name)
+        first = name.split()[0]
+        chats.say(
+            chats.conversation(client),
+            [
+                ("v", f"{first}, tudo bem? Qualquer dúvida sobre a garantia é só chamar."),
+                ("c", reply),
+            ],
+        )
+        clients.append(client)
+    Indexer(embedder=embedder, vector_store=vector_store).index_pending(session)
+    for client in clients:
+        (window,) = nodes_of(vector_store, client.id)
+        assert 0.4 < window.metadata["canned"] < 0.8  # the follow-up, not the client's reply

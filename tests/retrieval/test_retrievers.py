@@ -1,6 +1,7 @@
 """The two retrievers over a real index: scoping, seller isolation, recency, won-first, grouping."""
 # ruff: noqa: F811  (fixtures imported from retrieval_support are parameters here)
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -23,6 +24,7 @@ from copiloto.retrieval.retrievers import (
     Evidence,
     RetrievalOptions,
     SimilarNegotiationsRetriever,
+    _discount_canned,
     drop_covered,
     prepare_query,
     within_budget,
@@ -189,3 +191,12 @@ def test_drop_covered_and_budget() -> None:
 )
 def test_prepare_query_removes_the_clients_name(question: str, expected: str) -> None:
     assert prepare_query(question, names=["Carla Mendes", "João"]) == expected
+
+
+def test_canned_pieces_lose_to_the_negotiation() -> None:
+    canned = replace(_ev("canned", [1], kind="window"), score=1.0, canned=1.0)
+    mixed = replace(_ev("mixed", [2], kind="window"), score=0.8, canned=0.5)
+    specific = replace(_ev("specific", [3], kind="window"), score=0.5)
+    found = _discount_canned([canned, mixed, specific], 0.9)
+    assert [e.node_id for e in found] == ["specific", "mixed", "canned"]
+    assert _discount_canned([canned, specific], 0.0) == [canned, specific]

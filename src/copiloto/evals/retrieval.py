@@ -252,6 +252,11 @@ def retrieval_command(
     expand: Annotated[
         bool, typer.Option("--expand/--no-expand", help="Chat vocabulary in the BM25 query.")
     ] = True,
+    rrf_k: Annotated[int, typer.Option("--rrf-k", help="RRF's k in weighted mode.")] = 5,
+    canned_penalty: Annotated[
+        float,
+        typer.Option("--canned-penalty", help="Score cut for pieces of canned messages (0–1)."),
+    ] = 0.9,
     media: Annotated[
         bool,
         typer.Option("--media/--no-media", help="Transcribe voice notes, read documents first."),
@@ -277,7 +282,12 @@ def retrieval_command(
             settings=settings,
             k=k,
             budget_chars=budget_chars,
-            options=RetrievalOptions(mode=mode, expand=expand),  # type: ignore[arg-type]
+            options=RetrievalOptions(
+                mode=mode,  # type: ignore[arg-type]
+                expand=expand,
+                rrf_k=rrf_k,
+                canned_penalty=canned_penalty,
+            ),
             media=media,
         )
     summary |= {
@@ -285,6 +295,8 @@ def retrieval_command(
         "budget_chars": budget_chars,
         "mode": mode,
         "expand": expand,
+        "rrf_k": rrf_k,
+        "canned_penalty": canned_penalty,
         "media": media,
         "pieces": index_report.chunks,
     }

@@ -10,8 +10,10 @@ goes into the index, so re-indexing can skip what did not change and overwrite w
 
 import hashlib
 import json
+import re
+import unicodedata
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -72,6 +74,9 @@ class ChunkingOptions:
     message_min_chars: int = 20  # shorter messages ("ok", "blz") only live inside windows
     piece_max_chars: int = 600  # transcripts and documents are split at this size
     line_max_chars: int = 400  # one very long message is cut inside a window
+    # a message whose words (names and numbers aside) the seller's chats hold in at least this many
+    # conversations is canned (a quick reply, a follow-up template); see `canned_key`
+    canned_min_conversations: int = 3
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,6 +105,43 @@ def fingerprint(text: str, metadata: dict[str, Any]) -> str:
 
 def _finish(key: str, text: str, metadata: dict[str, Any]) -> Chunk:
     return Chunk(key=key, text=text, metadata=metadata, fingerprint=fingerprint(text, metadata))
+
+
+_KEY_WORD = re.compile(r"\w+", re.UNICODE)
+_CANNED_MIN_KEY = 10  # shorter keys ("ok", "obg") are everywhere and say nothing either way
+
+
+def canned_key(text: str) -> str | None:
+    """What a message says once names and numbers are removed, to spot canned messages.
+
+    Sellers send the same follow-ups to every client ("Tem alguém da família que precisa de
+    orçamento?"), and clients answer them the same way. Windows made of such lines match almost
+    any question a little, in both BM25 and dense search, and crowd out the negotiation itself;
+    the retrievers weigh them down by the `canned` share in their payload. Capitalised words
+    (names, and sentence starts alike) and words with digits are dropped so "Carla, tudo bem?"
+    and "Marcos, tudo bem?" share a key. None for texts too short to tell.
+    """
+    words = [
+        word
+        for word in _KEY_WORD.findall(text)
+        if not word[:1].isupper() and not any(ch.isdigit() for ch in word)
+    ]
+    decomposed = unicodedata.normalize("NFKD", " ".join(words))
+    key = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return key if len(key) >= _CANNED_MIN_KEY else None
+
+
+def _canned_share(lines: Sequence[ChatLine], canned: Collection[str], max_chars: int) -> float:
+    """Share of a window's characters in canned messages (0.0 when `canned` is empty)."""
+    if not canned:
+        return 0.0
+    sizes = [len(_render(line, max_chars=max_chars)) for line in lines]
+    hit = sum(
+        size
+        for line, size in zip(lines, sizes, strict=True)
+        if (key := canned_key(line.text or "")) is not None and key in canned
+    )
+    return round(hit / max(1, sum(sizes)), 2)
 
 
 def _line_body(line: ChatLine) -> str:
@@ -226,8 +268,14 @@ def chunk_conversation(
     documents: Iterable[DocumentPiece] = (),
     *,
     options: ChunkingOptions | None = None,
+    canned: Collection[str] = frozenset(),
 ) -> list[Chunk]:
-    """All index pieces of one conversation: windows, messages, transcripts and documents."""
+    """All index pieces of one conversation: windows, messages, transcripts and documents.
+
+    `canned` holds the `canned_key`s of the seller's canned messages (the indexer counts them
+    over all the seller's conversations); each window's payload gets the share of its text they
+    make up as `canned`.
+    """
     options = options or ChunkingOptions()
     all_lines = list(lines)
     usable = sorted(
@@ -256,6 +304,7 @@ def chunk_conversation(
                 "author": client_authors[0] if client_authors else window[0].author,
                 "sentiment": _client_value(window, "sentiment"),
                 "intent": _client_value(window, "intent"),
+                "canned": _canned_share(window, canned, options.line_max_chars),
             }
             key = f"win:{info.conversation_id}:{window[0].message_id}"
             chunks.append(_finish(key, text, metadata))
@@ -275,7 +324,15 @@ def chunk_conversation(
         if options.message_nodes and len(text) >= options.message_min_chars:
             rendered = f"{short_author(line.author)}: {' '.join(text.split())}"
             chunks.append(
-                _finish(f"msg:{line.message_id}", rendered, {**line_meta, "kind": "message"})
+                _finish(
+                    f"msg:{line.message_id}",
+                    rendered,
+                    {
+                        **line_meta,
+                        "kind": "message",
+                        "canned": _canned_share([line], canned, options.line_max_chars),
+                    },
+                )
             )
         if line.transcript and line.transcript.strip():
             for position, piece in enumerate(_split_text(line.transcript, options.piece_max_chars)):

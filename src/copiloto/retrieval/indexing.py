@@ -9,6 +9,7 @@ just overwrites the same points the next time.
 
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypeVar
@@ -22,6 +23,7 @@ from copiloto.retrieval.chunking import (
     ChunkingOptions,
     ConversationInfo,
     DocumentPiece,
+    canned_key,
     chunk_conversation,
 )
 from copiloto.storage.tables import (
@@ -97,10 +99,35 @@ def to_text_node(chunk: Chunk, embedding: Sequence[float]) -> "TextNode":
     return node
 
 
+def canned_messages(session: Session, *, min_conversations: int) -> dict[int, frozenset[str]]:
+    """Per seller, the `canned_key`s of messages found in at least `min_conversations` of their
+    conversations: quick replies and follow-up templates, and the stock answers to them.
+
+    Counted over the whole store on every run (one pass over the message texts), also when only
+    one client is re-indexed: whether a line is canned depends on the seller's other chats.
+    """
+    seen: dict[tuple[int, str], set[int]] = defaultdict(set)
+    rows = session.exec(
+        select(Message.seller_id, Message.conversation_id, Message.text).where(
+            col(Message.text).is_not(None)
+        )
+    )
+    for seller_id, conversation_id, text in rows:
+        key = canned_key(text or "")
+        if key is not None:
+            seen[(seller_id, key)].add(conversation_id)
+    canned: dict[int, set[str]] = defaultdict(set)
+    for (seller_id, key), conversations in seen.items():
+        if len(conversations) >= min_conversations:
+            canned[seller_id].add(key)
+    return {seller_id: frozenset(keys) for seller_id, keys in canned.items()}
+
+
 def load_conversation_chunks(
     session: Session, *, options: ChunkingOptions, client_id: int | None = None
 ) -> Iterable[tuple[Conversation, list[Chunk]]]:
     """Chunk every conversation in the store (optionally of one client), one at a time."""
+    canned = canned_messages(session, min_conversations=options.canned_min_conversations)
     conversations = select(Conversation).order_by(col(Conversation.id))
     if client_id is not None:
         conversations = conversations.where(Conversation.client_id == client_id)
@@ -176,7 +203,16 @@ def load_conversation_chunks(
             seller_id=conversation.seller_id,
             outcome=str(conversation.outcome) if conversation.outcome else None,
         )
-        yield conversation, chunk_conversation(info, lines, documents, options=options)
+        yield (
+            conversation,
+            chunk_conversation(
+                info,
+                lines,
+                documents,
+                options=options,
+                canned=canned.get(conversation.seller_id, frozenset()),
+            ),
+        )
 
 
 class Indexer:

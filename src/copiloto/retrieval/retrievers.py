@@ -50,6 +50,7 @@ class Evidence:
     page: int | None
     outcome: str | None = None
     seller_id: int | None = None
+    canned: float = 0.0  # share of the text in canned messages (chunking.canned_key)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,6 +62,11 @@ class RetrievalOptions:
     mode: Literal["hybrid", "weighted", "dense", "sparse"] = "weighted"
     alpha: float | None = None  # dense weight, for stores that fuse by weight instead of RRF
     sparse_weight: float = 3.0  # weighted mode: BM25's weight against dense's 1.0
+    # weighted mode: RRF's k. Small, so the top of a list counts much more than its middle: an
+    # exact BM25 match at rank 1 is not outranked by pieces both lists hold at ranks 5–10
+    rrf_k: int = 5
+    # a piece made only of canned messages keeps 1 - canned_penalty of its score (measured)
+    canned_penalty: float = 0.9
     expand: bool = True  # add chat vocabulary to the BM25 query (see `expand_query`)
     candidates: int = 30  # pieces fetched from the store before re-ranking
     strip_names: bool = True
@@ -192,6 +198,7 @@ def _to_evidence(node: Any, score: float) -> Evidence:
         page=metadata.get("page"),
         outcome=metadata.get("outcome"),
         seller_id=metadata.get("seller_id"),
+        canned=float(metadata.get("canned") or 0.0),
     )
 
 
@@ -252,10 +259,13 @@ class _IndexSearch:
         if mode == "weighted":
             dense = self._query(vector, words, filters, top_k, Mode.DEFAULT)
             sparse = self._query(vector, words, filters, top_k, Mode.SPARSE)
-            found = _weighted_rrf([(dense, 1.0), (sparse, self.options.sparse_weight)])
+            found = _weighted_rrf(
+                [(dense, 1.0), (sparse, self.options.sparse_weight)], k=self.options.rrf_k
+            )
         else:
             store_mode = {"hybrid": Mode.HYBRID, "dense": Mode.DEFAULT, "sparse": Mode.SPARSE}
             found = self._query(vector, words, filters, top_k, store_mode[mode])
+        found = _discount_canned(found, self.options.canned_penalty)
         log.debug("search %r → %d pieces in %.0f ms", text, len(found), _ms(started))
         return found[:top_k]
 
@@ -300,6 +310,21 @@ def _weighted_rrf(ranked: Sequence[tuple[list[Evidence], float]], k: int = 60) -
             items.setdefault(item.node_id, item)
     order = sorted(scores, key=lambda node_id: -scores[node_id])
     return [_replace_score(items[node_id], scores[node_id]) for node_id in order]
+
+
+def _discount_canned(found: Sequence[Evidence], penalty: float) -> list[Evidence]:
+    """Scale each score down by the piece's share of canned messages, and re-sort.
+
+    Follow-up templates and the stock answers to them match a little of every question, in both
+    BM25 and dense search, and would fill the budget with "Qualquer dúvida é só chamar"; the
+    negotiation a seller asks about is what the client and seller wrote only once.
+    """
+    if not penalty or not any(item.canned for item in found):
+        return list(found)
+    scored = [  # abs(): a negative cosine must go down too
+        _replace_score(item, item.score - abs(item.score) * penalty * item.canned) for item in found
+    ]
+    return sorted(scored, key=lambda item: -item.score)
 
 
 def _ms(started: float) -> float:
