@@ -74,8 +74,8 @@ class ChunkingOptions:
     message_min_chars: int = 20  # shorter messages ("ok", "blz") only live inside windows
     piece_max_chars: int = 600  # transcripts and documents are split at this size
     line_max_chars: int = 400  # one very long message is cut inside a window
-    # a message whose words (names and numbers aside) the seller's chats hold in at least this many
-    # conversations is canned (a quick reply, a follow-up template); see `canned_key`
+    # a message whose words (names and numbers aside) at least this many conversations hold is
+    # canned (a quick reply, a follow-up template, the stock answer to one); see `canned_key`
     canned_min_conversations: int = 3
 
 
@@ -272,9 +272,8 @@ def chunk_conversation(
 ) -> list[Chunk]:
     """All index pieces of one conversation: windows, messages, transcripts and documents.
 
-    `canned` holds the `canned_key`s of the seller's canned messages (the indexer counts them
-    over all the seller's conversations); each window's payload gets the share of its text they
-    make up as `canned`.
+    `canned` holds the `canned_key`s of canned messages (the indexer counts them over all
+    conversations); each window's payload gets the share of its text they make up as `canned`.
     """
     options = options or ChunkingOptions()
     all_lines = list(lines)

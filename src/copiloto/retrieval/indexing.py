@@ -99,28 +99,21 @@ def to_text_node(chunk: Chunk, embedding: Sequence[float]) -> "TextNode":
     return node
 
 
-def canned_messages(session: Session, *, min_conversations: int) -> dict[int, frozenset[str]]:
-    """Per seller, the `canned_key`s of messages found in at least `min_conversations` of their
-    conversations: quick replies and follow-up templates, and the stock answers to them.
+def canned_messages(session: Session, *, min_conversations: int) -> frozenset[str]:
+    """The `canned_key`s of messages found in at least `min_conversations` conversations of the
+    store: the team's quick replies and follow-up templates, and the stock answers to them.
 
-    Counted over the whole store on every run (one pass over the message texts), also when only
-    one client is re-indexed: whether a line is canned depends on the seller's other chats.
+    Counted over all sellers (a team shares its templates, and a new seller's first chats get
+    the team's list) and over the whole store on every run, also when only one client is
+    re-indexed: whether a line is canned depends on the other chats. One pass over the texts.
     """
-    seen: dict[tuple[int, str], set[int]] = defaultdict(set)
-    rows = session.exec(
-        select(Message.seller_id, Message.conversation_id, Message.text).where(
-            col(Message.text).is_not(None)
-        )
-    )
-    for seller_id, conversation_id, text in rows:
+    seen: dict[str, set[int]] = defaultdict(set)
+    rows = session.exec(select(Message.conversation_id, Message.text))
+    for conversation_id, text in rows:
         key = canned_key(text or "")
         if key is not None:
-            seen[(seller_id, key)].add(conversation_id)
-    canned: dict[int, set[str]] = defaultdict(set)
-    for (seller_id, key), conversations in seen.items():
-        if len(conversations) >= min_conversations:
-            canned[seller_id].add(key)
-    return {seller_id: frozenset(keys) for seller_id, keys in canned.items()}
+            seen[key].add(conversation_id)
+    return frozenset(key for key, found in seen.items() if len(found) >= min_conversations)
 
 
 def load_conversation_chunks(
@@ -210,7 +203,7 @@ def load_conversation_chunks(
                 lines,
                 documents,
                 options=options,
-                canned=canned.get(conversation.seller_id, frozenset()),
+                canned=canned,
             ),
         )
 
