@@ -49,6 +49,7 @@ def test_eval_reply_latency_json(tmp_path: Path) -> None:
         figures = json.loads(result.stdout.strip().splitlines()[-1])
         requests = llm.chat_requests()
     assert figures["n"] == 2 and len(figures["first_token_s"]) == 2
+    assert 0 < figures["inputs_p50_s"] <= figures["first_token_max_s"]
     assert figures["model"] == "roteiro"
     assert 0 < figures["first_token_p50_s"] <= figures["first_token_max_s"]
     assert figures["prompt_tokens_p50"] > 100  # the brief's whole context went with the request

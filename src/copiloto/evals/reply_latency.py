@@ -10,7 +10,8 @@ The exports are ingested into a fresh temporary store, analysed and indexed (med
 does not change the prompt's size). Figures:
 
 - `first_token_s`: from the request until the first streamed token of a suggestion in one new
-  tone, the brief computed earlier (p50 and max over the clients);
+  tone, the brief computed earlier (p50 and max over the clients); `inputs_s` is the part spent
+  on the facts and the retrieval before the LLM is called;
 - `suggestion_s`: the whole `Workspace.suggestions` call for another tone (structured JSON,
   checked, recorded): what the UI waits for before showing the editable text;
 - `cold_first_token_s`: the same first token for a client whose brief was never computed (the
@@ -42,8 +43,9 @@ def _timed(action: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
-def first_token_s(container: "Container", client_id: int, *, tone: str) -> tuple[float, int]:
-    """Seconds to the first streamed token of a one-tone suggestion, and the prompt's tokens."""
+def first_token_s(container: "Container", client_id: int, *, tone: str) -> tuple[float, float, int]:
+    """Seconds to the first streamed token of a one-tone suggestion, the part of them spent
+    gathering its inputs (facts, retrieval), and the prompt's tokens."""
     from copiloto.suggestions.context import count_tokens
 
     started = time.perf_counter()
@@ -51,6 +53,7 @@ def first_token_s(container: "Container", client_id: int, *, tone: str) -> tuple
     messages = container.generator.reply_messages(
         facts=inputs.facts, history=inputs.history, similar=inputs.similar, tones=[tone]
     )
+    context_s = time.perf_counter() - started
     stream = container.llm.stream(messages, max_tokens=8, temperature=0.0)
     try:
         next(iter(stream))
@@ -61,7 +64,7 @@ def first_token_s(container: "Container", client_id: int, *, tone: str) -> tuple
         if close is not None:
             close()
     seconds = time.perf_counter() - started
-    return seconds, sum(count_tokens(message["content"]) for message in messages)
+    return seconds, context_s, sum(count_tokens(message["content"]) for message in messages)
 
 
 def busiest_clients(container: "Container", n: int) -> list[int]:
@@ -101,13 +104,14 @@ def run_reply_latency(*, exports: Path, data_dir: Path, clients: int) -> dict[st
     load = getattr(container.llm, "load", None)
     if load is not None:
         load()  # loading the model is not part of any request
-    cold_s, _ = first_token_s(container, cold, tone=FIRST_TONE)
+    cold_s, _, _ = first_token_s(container, cold, tone=FIRST_TONE)
     brief_s = [_timed(lambda c=c: container.workspace.compute_brief(c)) for c in warm]
     operator = Seller(name="avaliação", login="", is_admin=True)
-    firsts, suggestion_s, prompt_tokens = [], [], []
+    firsts, contexts, suggestion_s, prompt_tokens = [], [], [], []
     for client_id in warm:  # the first client's prompt is the longest displaced
-        seconds, tokens = first_token_s(container, client_id, tone=FIRST_TONE)
+        seconds, context_s, tokens = first_token_s(container, client_id, tone=FIRST_TONE)
         firsts.append(seconds)
+        contexts.append(context_s)
         prompt_tokens.append(tokens)
         suggestion_s.append(
             _timed(
@@ -120,6 +124,7 @@ def run_reply_latency(*, exports: Path, data_dir: Path, clients: int) -> dict[st
         "n": len(warm),
         "first_token_p50_s": round(statistics.median(firsts), 2),
         "first_token_max_s": round(max(firsts), 2),
+        "inputs_p50_s": round(statistics.median(contexts), 2),  # facts + retrieval, no LLM
         "suggestion_p50_s": round(statistics.median(suggestion_s), 2),
         "suggestion_max_s": round(max(suggestion_s), 2),
         "cold_first_token_s": round(cold_s, 2),
