@@ -200,3 +200,13 @@ def test_canned_pieces_lose_to_the_negotiation() -> None:
     found = _discount_canned([canned, mixed, specific], 0.9)
     assert [e.node_id for e in found] == ["specific", "mixed", "canned"]
     assert _discount_canned([canned, specific], 0.0) == [canned, specific]
+
+
+def test_a_voice_note_is_not_paid_twice() -> None:
+    spoken = "achei o frete caro, vou pensar"
+    transcript = _ev("t", [5], kind="transcript", text=f"Carla (áudio): {spoken}")
+    window = _ev("w", [4, 5, 6], kind="window", text=f"Ana: frete R$ 25\nCarla: (áudio) {spoken}")
+    other = _ev("o", [9], kind="window", text="Ana: bom dia")
+    # the window takes the transcript's place; a transcript after its window is dropped
+    assert [e.node_id for e in drop_covered([transcript, other, window])] == ["w", "o"]
+    assert [e.node_id for e in drop_covered([window, transcript, other])] == ["w", "o"]

@@ -202,9 +202,20 @@ def _to_evidence(node: Any, score: float) -> Evidence:
     )
 
 
+def _spoken(item: Evidence) -> str | None:
+    """A transcript piece's words, without the "Carla (áudio): " its text starts with."""
+    return item.text.split("): ", 1)[-1] if item.kind == "transcript" else None
+
+
 def drop_covered(evidence: Sequence[Evidence]) -> list[Evidence]:
     """Drop pieces whose messages all appear in a better-ranked piece, and repeated texts (a
-    seller's canned follow-up sent to the same client twice)."""
+    seller's canned follow-up sent to the same client twice).
+
+    A voice note's transcript is also inside the window of its message ("Carla: (áudio) …"):
+    a transcript after that window is dropped, and a window after the transcript takes the
+    transcript's place (same words, plus what was said around them), so the budget does not pay
+    for the same words twice.
+    """
     seen: set[int] = set()
     texts: set[str] = set()
     kept: list[Evidence] = []
@@ -212,11 +223,34 @@ def drop_covered(evidence: Sequence[Evidence]) -> list[Evidence]:
         ids = set(item.message_ids)
         if item.kind in {"message", "window"} and ids and ids <= seen:
             continue
+        spoken = _spoken(item)
+        if spoken and ids <= seen and any(spoken in other.text for other in kept):
+            continue
         text = " ".join(item.text.casefold().split())
         if text in texts:
             continue
         texts.add(text)
-        kept.append(item)
+        place = len(kept)
+        if item.kind == "window":
+            for position, other in enumerate(kept):
+                words = _spoken(other)
+                if words and set(other.message_ids) <= ids and words in item.text:
+                    place = position
+                    break
+        if place < len(kept):
+            kept[place] = item
+            kept = [  # another voice note of the same window
+                other
+                for other in kept
+                if other is item
+                or not (
+                    (words := _spoken(other))
+                    and set(other.message_ids) <= ids
+                    and words in item.text
+                )
+            ]
+        else:
+            kept.append(item)
         if item.kind in {"message", "window"}:
             seen |= ids
     return kept
