@@ -44,7 +44,12 @@ class LLM(Protocol):
     ) -> str: ...
 
     def stream(
-        self, messages: list[Message], *, max_tokens: int = 512, temperature: float = 0.2
+        self,
+        messages: list[Message],
+        *,
+        json_schema: dict[str, Any] | None = None,
+        max_tokens: int = 512,
+        temperature: float = 0.2,
     ) -> Iterator[str]: ...
 
 

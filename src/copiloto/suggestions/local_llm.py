@@ -215,7 +215,12 @@ class LocalLLM:
         return content or ""
 
     def stream(
-        self, messages: list[Message], *, max_tokens: int = 512, temperature: float = 0.2
+        self,
+        messages: list[Message],
+        *,
+        json_schema: dict[str, Any] | None = None,
+        max_tokens: int = 512,
+        temperature: float = 0.2,
     ) -> Iterator[str]:
         """Yield text deltas as llama.cpp produces them.
 
@@ -224,7 +229,13 @@ class LocalLLM:
         return True, which tells llama.cpp to stop.
         """
         server = self._get_server()
-        body = self._request(messages, max_tokens=max_tokens, temperature=temperature, stream=True)
+        body = self._request(
+            messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            json_schema=json_schema,
+            stream=True,
+        )
         chunks: queue.Queue[tuple[str, Any]] = queue.Queue()
         cancelled = threading.Event()
 

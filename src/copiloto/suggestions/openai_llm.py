@@ -85,10 +85,19 @@ class OpenAICompatibleLLM:
         return response.choices[0].message.content or ""
 
     def stream(
-        self, messages: list[Message], *, max_tokens: int = 512, temperature: float = 0.2
+        self,
+        messages: list[Message],
+        *,
+        json_schema: dict[str, Any] | None = None,
+        max_tokens: int = 512,
+        temperature: float = 0.2,
     ) -> Iterator[str]:
         import openai
 
+        extra: dict[str, Any] = {}
+        response_format = self._response_format(json_schema)
+        if response_format is not None:
+            extra["response_format"] = response_format
         try:
             events = self._client.chat.completions.create(
                 model=self.model,
@@ -96,6 +105,7 @@ class OpenAICompatibleLLM:
                 max_tokens=max_tokens,
                 temperature=temperature,
                 stream=True,
+                **extra,
             )
             with events:
                 for event in events:
