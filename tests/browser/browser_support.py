@@ -36,7 +36,7 @@ ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "copiloto123"
 _CITED = re.compile(r"\[(m\d+(?:,\s*m\d+)*)\]")  # the context groups codes: [m12, m13]
-_TONES = re.compile(r"nesta ordem: (.+?)\.\n")
+_TONES = re.compile(r"nesta ordem: ([^\n]+)\.")  # the tones close the reply prompts
 _QUESTION = re.compile(r"Pergunta: (.+)")
 
 # Words the loopback LLM puts in its answers, so tests can find them on the page.

@@ -131,7 +131,7 @@ def test_seller_opens_a_client_sends_an_edited_reply_asks_and_rates(
     assert "Olá, Rafael!" in picker
     assert SEND_CLIENT in picker and "Marcos Vieira" in picker
     assert "Dona Marta Silveira" not in picker  # Juliana's client
-    assert page.get_by_role("button", name="➕ Novo lead").is_visible()
+    page.get_by_role("button", name="➕ Novo lead").wait_for(state="visible")  # after the text
     assert page.get_attribute("#chat-input", "placeholder") == "Digite sua mensagem..."
     shot(page, artifacts, "02-picker")
 

@@ -266,3 +266,35 @@ def test_a_stuck_negotiation_gets_unblocking_replies_with_its_reasons(
     assert {r.situation for r in replies} == {"unblock"}
     sent = openai_server.chat_requests()[0].text
     assert "Negociação travada: 2 objeções seguidas sem resolução" in sent
+
+
+def test_a_streamed_suggestion_shows_its_text_as_written_and_ends_checked(
+    openai_server: ScriptedOpenAIServer,
+    remote_llm: OpenAICompatibleLLM,
+    prompt_book: PromptBook,
+    facts: ClientFacts,
+    history: list[Evidence],
+) -> None:
+    answer = {
+        "replies": [
+            {"tone": "empático", "text": "Marina, entendo! Faço R$ 17.000,00 hoje [m102] [m999]."}
+        ]
+    }
+    openai_server.on("TAREFA: SUGESTÕES DE RESPOSTA", json.dumps(answer, ensure_ascii=False))
+
+    stream = generator(remote_llm, prompt_book).stream_reply(
+        facts=facts, history=history, tone="empático"
+    )
+    pieces = list(stream)
+    suggestion = stream.suggestion
+
+    request = openai_server.chat_requests()[-1]
+    assert request.body["stream"] is True
+    assert request.body["response_format"]["type"] == "json_schema"  # same schema as `replies`
+    assert request.text.rstrip().endswith("nesta ordem: empático.")
+    shown = "".join(pieces)
+    assert len(pieces) > 2 and shown.startswith("Marina, entendo!")  # text only, no JSON
+    assert "⚠️" in shown and "[m999]" not in shown  # invented figure marked, bad citation dropped
+    assert suggestion.tone == "empático" and suggestion.situation == "reply"
+    assert suggestion.message_ids == [102] and suggestion.flagged
+    assert "[m102]" not in suggestion.text and "17.000,00" in suggestion.text

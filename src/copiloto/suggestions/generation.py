@@ -21,6 +21,7 @@ from copiloto.suggestions.context import (
     truncate_to_tokens,
 )
 from copiloto.suggestions.grounding import GroundingContext, ground_text
+from copiloto.suggestions.json_stream import stream_string_field
 from copiloto.suggestions.llm import LLM, Message
 from copiloto.suggestions.prompts import PromptBook
 from copiloto.suggestions.schemas import (
@@ -41,7 +42,7 @@ from copiloto.suggestions.schemas import (
     SummaryOutput,
     WarningsOutput,
 )
-from copiloto.suggestions.structured import complete_structured
+from copiloto.suggestions.structured import complete_structured, output_schema
 
 log = logging.getLogger(__name__)
 
@@ -171,19 +172,10 @@ class Generator:
         flags: list[GroundingFlag] = []
         dropped: list[int] = []
         for index, option in enumerate(output.replies[: len(tones)]):
-            tone = tones[index] if index < len(tones) else option.tone
-            checked = self._check(
-                option.text, context, grounding, field=f"replies[{index}]", strip_citations=True
+            suggestion, checked = self._suggestion(
+                option.text, context, grounding, tone=tones[index], situation=situation, index=index
             )
-            suggestions.append(
-                ReplySuggestion(
-                    tone=tone,
-                    text=checked.text,
-                    message_ids=checked.message_ids,
-                    situation=situation,
-                    flagged=bool(checked.flags),
-                )
-            )
+            suggestions.append(suggestion)
             flags += checked.flags
             dropped += checked.dropped_citations
         return suggestions, flags, dropped
@@ -236,6 +228,63 @@ class Generator:
         grounding = self.grounding_for(context)
         suggestions, _, _ = self._replies(context, grounding, situation=situation, tones=tones)
         return suggestions
+
+    def stream_reply(
+        self,
+        *,
+        facts: ClientFacts,
+        history: Sequence[EvidenceLike],
+        similar: Sequence[EvidenceLike] = (),
+        situation: Situation | None = None,
+        tone: str,
+    ) -> ReplyStream:
+        """One suggestion in `tone`, streamed as it is written (what "Outro tom" shows).
+
+        Same prompt and JSON schema as `replies` with one tone; the text field is read out of
+        the JSON while it is generated, through the same citation and grounding checks.
+        """
+        situation = situation or choose_situation(facts)
+        context = self.build_context(
+            facts=facts, history=history, similar=similar, tasks=brief_tasks(situation)
+        )
+        grounding = self.grounding_for(context)
+        prompt = self.prompts[situation]
+        chunks = self.llm.stream(
+            self._reply_messages(context, situation=situation, tones=[tone]),
+            json_schema=output_schema(ReplySetOutput),
+            max_tokens=prompt.max_tokens,
+            temperature=prompt.temperature,
+        )
+        return ReplyStream(
+            stream_string_field(chunks, "text"),
+            allowed=context.message_ids,
+            grounding=grounding,
+            finish=lambda raw: self._suggestion(
+                raw, context, grounding, tone=tone, situation=situation, index=0
+            ),
+        )
+
+    def _suggestion(
+        self,
+        raw: str,
+        context: BuiltContext,
+        grounding: GroundingContext,
+        *,
+        tone: str,
+        situation: Situation,
+        index: int,
+    ) -> tuple[ReplySuggestion, CheckedText]:
+        checked = self._check(
+            raw, context, grounding, field=f"replies[{index}]", strip_citations=True
+        )
+        suggestion = ReplySuggestion(
+            tone=tone,
+            text=checked.text,
+            message_ids=checked.message_ids,
+            situation=situation,
+            flagged=bool(checked.flags),
+        )
+        return suggestion, checked
 
     # --- brief -------------------------------------------------------------------------------------
 
@@ -439,3 +488,39 @@ class CheckedStream:
             flags=self._flags,
             dropped_citations=list(self._dropped),
         )
+
+
+class ReplyStream:
+    """A suggestion being written: iterate for checked text pieces, then read `.suggestion`.
+
+    The pieces keep the model's `[m123]` markers (the seller sees what it rests on while it is
+    written); the final suggestion is checked whole, with the markers moved to `message_ids`,
+    exactly as `Generator.replies` returns it.
+    """
+
+    def __init__(
+        self,
+        chunks: Iterator[str],
+        *,
+        allowed: set[int],
+        grounding: GroundingContext,
+        finish: Callable[[str], tuple[ReplySuggestion, CheckedText]],
+    ) -> None:
+        self._raw: list[str] = []
+        self._finish = finish
+        self._checked = CheckedStream(self._recorded(chunks), allowed=allowed, grounding=grounding)
+
+    def _recorded(self, chunks: Iterator[str]) -> Iterator[str]:
+        for chunk in chunks:
+            self._raw.append(chunk)
+            yield chunk
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._checked)
+
+    @property
+    def suggestion(self) -> ReplySuggestion:
+        for _ in self._checked:  # read to the end if the caller stopped early
+            pass
+        suggestion, _ = self._finish("".join(self._raw))
+        return suggestion

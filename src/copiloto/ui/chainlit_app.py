@@ -10,7 +10,7 @@ access checks, so isolation holds for resumed threads and forged action payloads
 import asyncio
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import chainlit as cl
@@ -270,8 +270,14 @@ async def on_other_tone(action: cl.Action) -> None:
     await run(
         ws().mark_suggestion, seller, int(action.payload["suggestion_id"]), action="other_tone"
     )
-    async with cl.Step(name=f"Sugestão em tom {tone}", type="run"):
-        rows = await run(ws().suggestions, seller, client_id, tones=(tone,))
+    async with cl.Step(name=f"Sugestão em tom {tone}", type="run") as step:
+        stream = await run(ws().stream_suggestion, seller, client_id, tone=tone)
+        await stream_into(step, stream)  # the seller watches it being written
+        reply = await run(lambda: stream.suggestion)
+        if reply.text.strip():
+            rows = await run(ws().record_suggestions, seller, client_id, [reply])
+        else:  # the stream gave no text (a backend that ignored the schema): ask again whole
+            rows = await run(ws().suggestions, seller, client_id, tones=(tone,))
     await show_suggestions(rows, title=f"Outra opção ({tone})")
 
 
@@ -360,6 +366,17 @@ async def pick_by_search(query: str) -> None:
         await show_picker(query)
 
 
+async def stream_into(target: cl.Message | cl.Step, pieces: Iterable[str]) -> None:
+    """Show a blocking iterator's pieces as they come (it is read in a worker thread)."""
+    chunks = iter(pieces)
+    loop = asyncio.get_running_loop()
+    while True:
+        piece = await loop.run_in_executor(None, next, chunks, None)
+        if piece is None:
+            break
+        await target.stream_token(piece)
+
+
 async def answer(question: str) -> None:
     seller = current_seller()
     client_id = cl.user_session.get("client_id")
@@ -367,13 +384,7 @@ async def answer(question: str) -> None:
     async with cl.Step(name="Busca no histórico", type="retrieval") as step:
         stream, evidence = await run(ws().stream_answer, seller, question, client_id)
         step.output = f"{len(evidence)} trechos encontrados"
-    chunks: Iterator[str] = iter(stream)
-    loop = asyncio.get_running_loop()
-    while True:
-        piece = await loop.run_in_executor(None, next, chunks, None)
-        if piece is None:
-            break
-        await reply.stream_token(piece)
+    await stream_into(reply, stream)
     result = stream.answer
     ids = list(result.message_ids) or [i for e in evidence for i in e.message_ids][:6]
     reply.elements = await sources(seller, ids)  # type: ignore[assignment]

@@ -28,7 +28,7 @@ from copiloto.workspace.facts import client_facts, client_profile
 
 if TYPE_CHECKING:
     from copiloto.container import Container
-    from copiloto.suggestions.generation import CheckedStream
+    from copiloto.suggestions.generation import CheckedStream, ReplyStream
 
 log = logging.getLogger(__name__)
 
@@ -304,6 +304,19 @@ class Workspace:
             tones=tones,
         )
         return self.record_suggestions(seller, client_id, replies)
+
+    def stream_suggestion(self, seller: Seller, client_id: int, *, tone: str) -> "ReplyStream":
+        """One new suggestion in `tone`, written while the seller watches ("Outro tom").
+
+        Iterate it, then `record_suggestions` its `.suggestion`; it resumes from the client's
+        brief in the local model's prompt cache (see `brief_inputs`).
+        """
+        with self.session() as session:
+            client_for(session, seller, client_id)  # the seller's own client, or refused
+        inputs = self.brief_inputs(client_id)
+        return self.container.generator.stream_reply(
+            facts=inputs.facts, history=inputs.history, similar=inputs.similar, tone=tone
+        )
 
     def record_suggestions(
         self, seller: Seller, client_id: int, replies: Sequence[ReplySuggestion]
