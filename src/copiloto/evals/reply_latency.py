@@ -12,8 +12,9 @@ does not change the prompt's size). Figures:
 - `first_token_s`: from the request until the first streamed token of a suggestion in one new
   tone, the brief computed earlier (p50 and max over the clients); `inputs_s` is the part spent
   on the facts and the retrieval before the LLM is called;
-- `suggestion_s`: the whole `Workspace.suggestions` call for another tone (structured JSON,
-  checked, recorded): what the UI waits for before showing the editable text;
+- `first_text_s`: what "Outro tom" shows the seller: from the click until the first words of the
+  new suggestion (streamed out of the JSON being generated, after the grounding check);
+- `suggestion_s`: until that suggestion is complete, checked and recorded (editable);
 - `cold_first_token_s`: the same first token for a client whose brief was never computed (the
   whole context is read by the model);
 - `brief_s`: each brief, as the background worker computes it.
@@ -32,6 +33,7 @@ import typer
 
 if TYPE_CHECKING:
     from copiloto.container import Container
+    from copiloto.storage.tables import Seller
 
 FIRST_TONE = "empático"
 SECOND_TONE = "curto e objetivo"
@@ -65,6 +67,22 @@ def first_token_s(container: "Container", client_id: int, *, tone: str) -> tuple
             close()
     seconds = time.perf_counter() - started
     return seconds, context_s, sum(count_tokens(message["content"]) for message in messages)
+
+
+def streamed_suggestion_s(
+    container: "Container", seller: "Seller", client_id: int, *, tone: str
+) -> tuple[float, float]:
+    """What "Outro tom" does: seconds until the first words show, and until the suggestion is
+    complete, checked and recorded."""
+    started = time.perf_counter()
+    stream = container.workspace.stream_suggestion(seller, client_id, tone=tone)
+    first_text = None
+    for _piece in stream:
+        if first_text is None:
+            first_text = time.perf_counter() - started
+    container.workspace.record_suggestions(seller, client_id, [stream.suggestion])
+    whole = time.perf_counter() - started
+    return (first_text if first_text is not None else whole), whole
 
 
 def busiest_clients(container: "Container", n: int) -> list[int]:
@@ -107,24 +125,22 @@ def run_reply_latency(*, exports: Path, data_dir: Path, clients: int) -> dict[st
     cold_s, _, _ = first_token_s(container, cold, tone=FIRST_TONE)
     brief_s = [_timed(lambda c=c: container.workspace.compute_brief(c)) for c in warm]
     operator = Seller(name="avaliação", login="", is_admin=True)
-    firsts, contexts, suggestion_s, prompt_tokens = [], [], [], []
+    firsts, contexts, first_text, suggestion_s, prompt_tokens = [], [], [], [], []
     for client_id in warm:  # the first client's prompt is the longest displaced
         seconds, context_s, tokens = first_token_s(container, client_id, tone=FIRST_TONE)
         firsts.append(seconds)
         contexts.append(context_s)
         prompt_tokens.append(tokens)
-        suggestion_s.append(
-            _timed(
-                lambda c=client_id: container.workspace.suggestions(
-                    operator, c, tones=[SECOND_TONE]
-                )
-            )
-        )
+        text_s, whole_s = streamed_suggestion_s(container, operator, client_id, tone=SECOND_TONE)
+        first_text.append(text_s)
+        suggestion_s.append(whole_s)
     return {
         "n": len(warm),
         "first_token_p50_s": round(statistics.median(firsts), 2),
         "first_token_max_s": round(max(firsts), 2),
         "inputs_p50_s": round(statistics.median(contexts), 2),  # facts + retrieval, no LLM
+        "first_text_p50_s": round(statistics.median(first_text), 2),
+        "first_text_max_s": round(max(first_text), 2),
         "suggestion_p50_s": round(statistics.median(suggestion_s), 2),
         "suggestion_max_s": round(max(suggestion_s), 2),
         "cold_first_token_s": round(cold_s, 2),
