@@ -202,7 +202,7 @@ def test_voice_notes_are_short_ogg_opus(tmp_path: Path) -> None:
     for name, data in notes:
         assert name.endswith(".opus") and (name.startswith("PTT-") or "-AUDIO-" in name)
         assert data[:4] == b"OggS" and b"OpusHead" in data[:200], name
-        assert 2 < _ogg_seconds(data) < 15, name
+        assert 2 < _ogg_seconds(data) < 30, name
     if shutil.which("ffmpeg"):  # decode every note in one process: each must be valid Opus audio
         args = ["ffmpeg", "-nostdin", "-v", "error"]
         for i, (_name, data) in enumerate(notes):
