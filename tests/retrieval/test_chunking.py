@@ -181,3 +181,42 @@ def test_windows_carry_their_share_of_canned_messages() -> None:
     assert 0.7 < first.metadata["canned"] < 1.0  # "obrigada!" is too short to be a template
     assert second.metadata["canned"] == 0.0
     assert windows(chunk_conversation(INFO, lines))[0].metadata["canned"] == 0.0
+
+
+def test_every_piece_lists_the_catalogue_products_it_mentions() -> None:
+    info = ConversationInfo(
+        conversation_id=7,
+        client_id=3,
+        seller_id=1,
+        catalogue=("Kit Solar 5 kWp", "Inversor Híbrido 3 kW", "Bateria 10 kWh"),
+    )
+    lines = [
+        line(1, "Quanto fica o kit solar instalado?"),
+        line(2, "O inversor hibrido sai por R$ 4.200", minutes=1, who="out"),
+        line(3, "", minutes=2, kind="audio", transcript="e a bateria 10 kwh também?"),
+        line(4, "Obrigada, vou pensar", minutes=60 * 24 * 5),  # another window, no product
+        line(5, "", minutes=60 * 24 * 5 + 1, kind="document"),
+    ]
+    documents = [
+        DocumentPiece(
+            key="9",
+            message_id=5,
+            page=1,
+            title=None,
+            text="Proposta: Kit Solar 5 kWp",
+            filename="p.pdf",
+        )
+    ]
+    chunks = chunk_conversation(info, lines, documents)
+    first, second = windows(chunks)
+    assert first.metadata["products"] == [
+        "Inversor Híbrido 3 kW",  # accents and case ignored; longest names first
+        "Kit Solar 5 kWp",  # "kit solar": the first two words of the name are enough
+        "Bateria 10 kWh",  # heard in the voice note
+    ]
+    assert second.metadata["products"] == []
+    [transcript] = [c for c in chunks if c.metadata["kind"] == "transcript"]
+    assert transcript.metadata["products"] == ["Bateria 10 kWh"]
+    [document] = [c for c in chunks if c.metadata["kind"] == "document"]
+    assert document.metadata["products"] == ["Kit Solar 5 kWp"]
+    assert windows(chunk_conversation(INFO, lines))[0].metadata["products"] == []  # no catalogue

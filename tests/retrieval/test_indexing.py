@@ -2,6 +2,7 @@
 # ruff: noqa: F811  (fixtures imported from retrieval_support are parameters here)
 
 from datetime import timedelta
+from decimal import Decimal
 
 from llama_index.core.vector_stores.types import MetadataFilter, MetadataFilters
 from retrieval_support import (  # noqa: F401  (fixtures)
@@ -17,7 +18,14 @@ from sqlmodel import Session, select
 
 from copiloto.domain.enums import MessageKind, Outcome, ProcessingState
 from copiloto.retrieval.indexing import Indexer
-from copiloto.storage.tables import Conversation, DocumentChunk, IndexEntry, MediaAsset, Message
+from copiloto.storage.tables import (
+    Conversation,
+    DocumentChunk,
+    IndexEntry,
+    MediaAsset,
+    Message,
+    Purchase,
+)
 
 
 def nodes_of(store, client_id: int):
@@ -101,6 +109,48 @@ def test_outcome_change_rewrites_the_payload(
     report = indexer.index_pending(session)
     assert report.updated == first.chunks
     assert {n.metadata["outcome"] for n in nodes_of(vector_store, carla.id)} == {"won"}
+
+
+def test_pieces_carry_the_sellers_products_and_can_be_filtered_on_them(
+    session: Session, chats: ChatBuilder, embedder: HashingEmbedder, vector_store
+) -> None:
+    carla, _ = carla_chat(chats)
+    other = chats.client("Bruno Dias", phone="+5511987650000")
+    chats.say(chats.conversation(other), [("c", "Quero o Kit Frete Grátis Campinas completo")])
+    session.add(
+        Purchase(
+            client_id=other.id,
+            seller_id=other.seller_id,
+            product="Frete Expresso Campinas",
+            quantity=1,
+            value=Decimal("90.00"),
+            purchased_at=T0,
+        )
+    )
+    session.flush()
+    Indexer(embedder=embedder, vector_store=vector_store).index_pending(session)
+    # "frete expresso" is not in Carla's words, "frete para Campinas" is not the product: only
+    # whole names or their first two words count
+    assert {tuple(n.metadata["products"]) for n in nodes_of(vector_store, carla.id)} == {()}
+    session.add(
+        Purchase(
+            client_id=other.id,
+            seller_id=other.seller_id,
+            product="Frete para Campinas",
+            quantity=1,
+            value=Decimal("90.00"),
+            purchased_at=T0,
+        )
+    )
+    session.flush()
+    report = Indexer(embedder=embedder, vector_store=vector_store).index_pending(session)
+    assert report.updated > 0  # the payload changed with the catalogue
+    tagged = vector_store.get_nodes(
+        filters=MetadataFilters(
+            filters=[MetadataFilter(key="products", value="Frete para Campinas")]
+        )
+    )
+    assert tagged and {n.metadata["client_id"] for n in tagged} == {carla.id}
 
 
 def test_deleted_messages_lose_their_points(

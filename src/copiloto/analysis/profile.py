@@ -217,13 +217,9 @@ def _products(
 ) -> list[Finding]:
     names = {p.product for p in purchases} | set(catalogue)
     found: dict[str, list[int]] = {}
-    for name in sorted(names, key=len, reverse=True):
-        key = signals.fold(name)
-        head = " ".join(key.split()[:2])
-        for message in chat:
-            folded = signals.fold(message.text)
-            if key in folded or (len(head) > 4 and head in folded):
-                found.setdefault(name, []).append(message.id)
+    for message in chat:
+        for name in signals.mentioned_products(message.text, names):
+            found.setdefault(name, []).append(message.id)
     bought = {p.product for p in purchases}
     ranked = sorted(found.items(), key=lambda item: (item[0] not in bought, -len(item[1])))
     return [Finding(name, tuple(ids[-3:])) for name, ids in ranked[:6]]

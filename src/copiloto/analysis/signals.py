@@ -6,12 +6,30 @@ proposed? did the client say they bought elsewhere?) where a wrong guess would m
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 
 def fold(text: str) -> str:
     """Lowercase without accents: clients often type without them."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def mentioned_products(text: str, catalogue: Iterable[str]) -> list[str]:
+    """Catalogue products a text talks about, longest names first.
+
+    A product counts when its whole name appears, or its first two words when they are specific
+    enough (over 4 letters: "kit solar" for "Kit Solar 5 kWp"), accents and case ignored, since
+    clients rarely type a product's full catalogue name.
+    """
+    folded = fold(text)
+    found = []
+    for name in sorted(set(catalogue), key=lambda n: (-len(n), n)):
+        key = fold(name)
+        head = " ".join(key.split()[:2])
+        if key in folded or (len(head) > 4 and head in folded):
+            found.append(name)
+    return found
 
 
 _MONEY = re.compile(r"r\$\s?\d|\d+(?:[.,]\d{3})*(?:,\d{2})\s?(?:reais)?\b|\d+\s?mil\b")

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from copiloto.analysis.signals import mentioned_products
+
 NODE_NAMESPACE = uuid.UUID("6f3a1f5e-2b1c-4d59-9a64-2f2a8f0c7e11")
 
 #: Kinds that carry no searchable words of their own.
@@ -60,6 +62,7 @@ class ConversationInfo:
     client_id: int
     seller_id: int
     outcome: str | None = None
+    catalogue: tuple[str, ...] = ()  # the seller's products: each piece lists those it mentions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,7 +107,11 @@ def fingerprint(text: str, metadata: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
-def _finish(key: str, text: str, metadata: dict[str, Any]) -> Chunk:
+def _finish(
+    key: str, text: str, metadata: dict[str, Any], *, catalogue: Sequence[str] = ()
+) -> Chunk:
+    if catalogue:
+        metadata = {**metadata, "products": mentioned_products(text, catalogue)}
     return Chunk(key=key, text=text, metadata=metadata, fingerprint=fingerprint(text, metadata))
 
 
@@ -307,7 +314,7 @@ def chunk_conversation(
                 "canned": _canned_share(window, canned, options.line_max_chars),
             }
             key = f"win:{info.conversation_id}:{window[0].message_id}"
-            chunks.append(_finish(key, text, metadata))
+            chunks.append(_finish(key, text, metadata, catalogue=info.catalogue))
 
     by_id = {line.message_id: line for line in all_lines}
     for line in usable:
@@ -332,6 +339,7 @@ def chunk_conversation(
                         "kind": "message",
                         "canned": _canned_share([line], canned, options.line_max_chars),
                     },
+                    catalogue=info.catalogue,
                 )
             )
         if line.transcript and line.transcript.strip():
@@ -342,6 +350,7 @@ def chunk_conversation(
                         f"tr:{line.message_id}:{position}",
                         rendered,
                         {**line_meta, "kind": "transcript"},
+                        catalogue=info.catalogue,
                     )
                 )
 
@@ -364,5 +373,7 @@ def chunk_conversation(
                 "filename": doc.filename,
                 "page": doc.page,
             }
-            chunks.append(_finish(f"doc:{doc.key}:{position}", text, metadata))
+            chunks.append(
+                _finish(f"doc:{doc.key}:{position}", text, metadata, catalogue=info.catalogue)
+            )
     return chunks

@@ -26,6 +26,7 @@ from copiloto.retrieval.chunking import (
     canned_key,
     chunk_conversation,
 )
+from copiloto.storage.repository import seller_catalogue
 from copiloto.storage.tables import (
     Conversation,
     DocumentChunk,
@@ -121,6 +122,7 @@ def load_conversation_chunks(
 ) -> Iterable[tuple[Conversation, list[Chunk]]]:
     """Chunk every conversation in the store (optionally of one client), one at a time."""
     canned = canned_messages(session, min_conversations=options.canned_min_conversations)
+    catalogues: dict[int, tuple[str, ...]] = {}
     conversations = select(Conversation).order_by(col(Conversation.id))
     if client_id is not None:
         conversations = conversations.where(Conversation.client_id == client_id)
@@ -195,6 +197,10 @@ def load_conversation_chunks(
             client_id=conversation.client_id,
             seller_id=conversation.seller_id,
             outcome=str(conversation.outcome) if conversation.outcome else None,
+            catalogue=catalogues.setdefault(
+                conversation.seller_id,
+                tuple(seller_catalogue(session, conversation.seller_id)),
+            ),
         )
         yield (
             conversation,

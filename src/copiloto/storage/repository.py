@@ -17,6 +17,7 @@ from copiloto.storage.tables import (
     Conversation,
     Message,
     PendingStatus,
+    Purchase,
     Seller,
 )
 
@@ -215,3 +216,11 @@ def apply_pending_statuses(session: Session, message: Message) -> None:
         session.delete(row)
     if pending:
         session.add(message)
+
+
+def seller_catalogue(session: Session, seller_id: int) -> list[str]:
+    """Products this seller has sold: what clients' interest and the index's pieces are
+    matched against."""
+    return sorted(
+        set(session.exec(select(Purchase.product).where(Purchase.seller_id == seller_id)).all())
+    )

@@ -17,6 +17,7 @@ from copiloto.analysis.profile import (
 from copiloto.domain.enums import Direction, MessageKind
 from copiloto.domain.formatting import WEEKDAYS_PT, decimal_pt
 from copiloto.domain.money import parse_brl
+from copiloto.storage.repository import seller_catalogue
 from copiloto.storage.tables import Client, MediaAsset, Message, Purchase, Seller
 from copiloto.suggestions.schemas import ClientFacts, PurchaseFact
 
@@ -49,13 +50,6 @@ def message_views(session: Session, client_id: int) -> list[MessageView]:
 def purchase_views(session: Session, client_id: int) -> list[PurchaseView]:
     purchases = session.exec(select(Purchase).where(Purchase.client_id == client_id)).all()
     return [PurchaseView(p.product, p.quantity, p.value, p.purchased_at) for p in purchases]
-
-
-def seller_catalogue(session: Session, seller_id: int) -> list[str]:
-    """Products this seller has sold: what a client's interest is matched against."""
-    return sorted(
-        set(session.exec(select(Purchase.product).where(Purchase.seller_id == seller_id)).all())
-    )
 
 
 def seller_hours(session: Session, seller_id: int, *, tz: ZoneInfo) -> list[int]:
