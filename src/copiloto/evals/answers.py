@@ -16,7 +16,6 @@ code the UI uses. Metrics:
 import json
 import re
 import statistics
-import sys
 import tempfile
 import time
 import unicodedata
@@ -24,6 +23,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from copiloto.evals.report import print_figures
 
 _PT = {
     "o",
@@ -192,15 +193,4 @@ def answers_command(
         details.write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
         )
-    if as_json:
-        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="Answer quality")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for key, value in summary.items():
-        table.add_row(key, str(value))
-    Console().print(table)
+    print_figures(summary, as_json=as_json, title="Qualidade das respostas")

@@ -5,10 +5,8 @@ system lines) into a temporary folder, then parses and stores it into a fresh da
 a temporary data dir unless `--database-url` names another), and prints messages per second.
 """
 
-import json
 import random
 import resource
-import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -16,6 +14,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from copiloto.evals.report import print_figures
 
 PHRASES = (
     "Bom dia! Conseguiu ver a proposta?",
@@ -96,15 +96,4 @@ def ingest_command(
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "database": "sqlite" if database_url is None else database_url.split(":", 1)[0],
     }
-    if as_json:
-        sys.stdout.write(json.dumps(result) + "\n")
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="Ingest throughput")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for key, value in result.items():
-        table.add_row(key, str(value))
-    Console().print(table)
+    print_figures(result, as_json=as_json, title="Vazão da ingestão")

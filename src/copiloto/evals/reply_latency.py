@@ -20,9 +20,7 @@ does not change the prompt's size). Figures:
 - `brief_s`: each brief, as the background worker computes it.
 """
 
-import json
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -30,6 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from copiloto.evals.report import print_figures
 
 if TYPE_CHECKING:
     from copiloto.container import Container
@@ -162,15 +162,4 @@ def reply_latency_command(
     """Time to a new reply suggestion on the configured LLM, after the briefs were computed."""
     with tempfile.TemporaryDirectory(prefix="copiloto-latency-") as tmp:
         figures = run_reply_latency(exports=exports, data_dir=Path(tmp), clients=clients)
-    if as_json:
-        sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="Latência de uma nova sugestão de resposta")
-    table.add_column("métrica")
-    table.add_column("valor", justify="right")
-    for key, value in figures.items():
-        table.add_row(key, str(value))
-    Console().print(table)
+    print_figures(figures, as_json=as_json, title="Latência de uma nova sugestão de resposta")

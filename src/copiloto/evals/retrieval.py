@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from copiloto.evals.report import print_figures
+
 if TYPE_CHECKING:
     from sqlmodel import Session
 
@@ -313,15 +315,8 @@ def retrieval_command(
             summary[f"{scope}_hit_at_k"] = part["hit_at_k"]
             summary[f"{scope}_mrr"] = part["mrr"]
     summary["misses"] = [r.id for r in results if r.rank is None]
-    if as_json:
-        typer.echo(json.dumps(summary, ensure_ascii=False))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"Recuperação: {len(items)} perguntas, k={k}, {budget_chars} caracteres")
-    table.add_column("métrica")
-    table.add_column("valor", justify="right")
-    for key, value in summary.items():
-        table.add_row(key, ", ".join(value) if isinstance(value, list) else str(value))
-    Console().print(table)
+    print_figures(
+        summary,
+        as_json=as_json,
+        title=f"Recuperação: {len(items)} perguntas, k={k}, {budget_chars} caracteres",
+    )

@@ -26,6 +26,8 @@ from typing import Annotated, Any
 
 import typer
 
+from copiloto.evals.report import print_figures
+
 log = logging.getLogger(__name__)
 
 SECRET = "bench-app-secret"
@@ -486,18 +488,7 @@ def webhooks_command(
         worker_mode=worker,
         warmup=warmup,
     )
-    if as_json:
-        typer.echo(json.dumps(figures))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="copiloto eval webhooks")
-    table.add_column("métrica")
-    table.add_column("valor", justify="right")
-    for key, value in figures.items():
-        table.add_row(key, str(value))
-    Console().print(table)
+    print_figures(figures, as_json=as_json, title="copiloto eval webhooks")
 
 
 if __name__ == "__main__":  # the load generator's process (see _post_from_subprocess)

@@ -180,6 +180,25 @@ class Generator:
             dropped += checked.dropped_citations
         return suggestions, flags, dropped
 
+    def _reply_context(
+        self,
+        facts: ClientFacts,
+        history: Sequence[EvidenceLike],
+        similar: Sequence[EvidenceLike],
+        situation: Situation | None,
+    ) -> tuple[Situation, BuiltContext]:
+        """The situation and the context of a reply, budgeted for the brief's tasks.
+
+        Not for the reply's task alone: given the brief's inputs it is then the brief's context
+        exactly, and a local model resumes from the brief's cached prompt instead of reading the
+        whole context again.
+        """
+        situation = situation or choose_situation(facts)
+        context = self.build_context(
+            facts=facts, history=history, similar=similar, tasks=brief_tasks(situation)
+        )
+        return situation, context
+
     def _reply_messages(
         self, context: BuiltContext, *, situation: Situation, tones: Sequence[str]
     ) -> list[Message]:
@@ -200,10 +219,7 @@ class Generator:
         tones: Sequence[str] = DEFAULT_TONES,
     ) -> list[Message]:
         """The chat messages `replies` sends, for measuring the backend (`eval reply-latency`)."""
-        situation = situation or choose_situation(facts)
-        context = self.build_context(
-            facts=facts, history=history, similar=similar, tasks=brief_tasks(situation)
-        )
+        situation, context = self._reply_context(facts, history, similar, situation)
         return self._reply_messages(context, situation=situation, tones=tones)
 
     def replies(
@@ -215,16 +231,8 @@ class Generator:
         situation: Situation | None = None,
         tones: Sequence[str] = DEFAULT_TONES,
     ) -> list[ReplySuggestion]:
-        """Reply suggestions, one per tone; `situation` defaults to `choose_situation(facts)`.
-
-        The context is budgeted for the brief's tasks, not for this one alone: given the brief's
-        inputs it is then the brief's context exactly, and a local model resumes from the
-        brief's cached prompt instead of reading the whole context again.
-        """
-        situation = situation or choose_situation(facts)
-        context = self.build_context(
-            facts=facts, history=history, similar=similar, tasks=brief_tasks(situation)
-        )
+        """Reply suggestions, one per tone; `situation` defaults to `choose_situation(facts)`."""
+        situation, context = self._reply_context(facts, history, similar, situation)
         grounding = self.grounding_for(context)
         suggestions, _, _ = self._replies(context, grounding, situation=situation, tones=tones)
         return suggestions
@@ -243,10 +251,7 @@ class Generator:
         Same prompt and JSON schema as `replies` with one tone; the text field is read out of
         the JSON while it is generated, through the same citation and grounding checks.
         """
-        situation = situation or choose_situation(facts)
-        context = self.build_context(
-            facts=facts, history=history, similar=similar, tasks=brief_tasks(situation)
-        )
+        situation, context = self._reply_context(facts, history, similar, situation)
         grounding = self.grounding_for(context)
         prompt = self.prompts[situation]
         chunks = self.llm.stream(
