@@ -117,32 +117,26 @@ def test_pieces_carry_the_sellers_products_and_can_be_filtered_on_them(
     carla, _ = carla_chat(chats)
     other = chats.client("Bruno Dias", phone="+5511987650000")
     chats.say(chats.conversation(other), [("c", "Quero o Kit Frete Grátis Campinas completo")])
-    session.add(
-        Purchase(
-            client_id=other.id,
-            seller_id=other.seller_id,
-            product="Frete Expresso Campinas",
-            quantity=1,
-            value=Decimal("90.00"),
-            purchased_at=T0,
+
+    def sold(product: str) -> None:  # to Bruno: the seller's catalogue is what was sold
+        session.add(
+            Purchase(
+                client_id=other.id,
+                seller_id=other.seller_id,
+                product=product,
+                quantity=1,
+                value=Decimal("90.00"),
+                purchased_at=T0,
+            )
         )
-    )
-    session.flush()
+        session.flush()
+
+    sold("Frete Expresso Campinas")
     Indexer(embedder=embedder, vector_store=vector_store).index_pending(session)
     # "frete expresso" is not in Carla's words, "frete para Campinas" is not the product: only
     # whole names or their first two words count
     assert {tuple(n.metadata["products"]) for n in nodes_of(vector_store, carla.id)} == {()}
-    session.add(
-        Purchase(
-            client_id=other.id,
-            seller_id=other.seller_id,
-            product="Frete para Campinas",
-            quantity=1,
-            value=Decimal("90.00"),
-            purchased_at=T0,
-        )
-    )
-    session.flush()
+    sold("Frete para Campinas")
     report = Indexer(embedder=embedder, vector_store=vector_store).index_pending(session)
     assert report.updated > 0  # the payload changed with the catalogue
     tagged = vector_store.get_nodes(
