@@ -185,6 +185,8 @@ def test_seller_opens_a_client_sends_an_edited_reply_asks_and_rates(
     page.wait_for_function("n => document.querySelectorAll('.reply-box').length > n", arg=before)
     TIMINGS["other_tone_suggestion_s"] = time.monotonic() - started
     assert reply_boxes(page).last.get_attribute("data-tone") == "empático"
+    reply_boxes(page).last.scroll_into_view_if_needed()
+    shot(page, artifacts, "05b-other-tone")
 
     # a free-form question streams its answer with clickable sources
     question = "O que ela perguntou por último?"
