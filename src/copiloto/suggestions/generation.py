@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from copiloto.suggestions.attribution import attribute
 from copiloto.suggestions.citations import filter_citations
 from copiloto.suggestions.context import (
     BuiltContext,
@@ -398,12 +399,13 @@ class Generator:
         prompt = self.prompts["answer"]
         raw = self.llm.chat(messages, max_tokens=prompt.max_tokens, temperature=prompt.temperature)
         checked = self._check(raw, context, grounding, field="answer")
-        return Answer(
+        answer = Answer(
             text=checked.text,
             message_ids=checked.message_ids,
             flags=checked.flags,
             dropped_citations=checked.dropped_citations,
         )
+        return with_attribution(answer, context.evidence)
 
     def stream_answer(
         self, *, question: str, facts: ClientFacts | None, evidence: Sequence[EvidenceLike]
@@ -414,7 +416,19 @@ class Generator:
         chunks = self.llm.stream(
             messages, max_tokens=prompt.max_tokens, temperature=prompt.temperature
         )
-        return CheckedStream(chunks, allowed=context.message_ids, grounding=grounding)
+        return CheckedStream(
+            chunks, allowed=context.message_ids, grounding=grounding, evidence=context.evidence
+        )
+
+
+def with_attribution(answer: Answer, evidence: Sequence[EvidenceLike]) -> Answer:
+    """The answer as written when it cites; else with the messages found by code."""
+    if answer.message_ids or not evidence:
+        return answer
+    found = attribute(answer.text, evidence)
+    if not found:
+        return answer
+    return answer.model_copy(update={"message_ids": found, "attributed": True})
 
 
 def _safe_cut(buffer: str) -> int:
@@ -440,11 +454,17 @@ class CheckedStream:
     """
 
     def __init__(
-        self, chunks: Iterator[str], *, allowed: set[int], grounding: GroundingContext
+        self,
+        chunks: Iterator[str],
+        *,
+        allowed: set[int],
+        grounding: GroundingContext,
+        evidence: Sequence[EvidenceLike] = (),
     ) -> None:
         self._chunks = chunks
         self._allowed = allowed
         self._grounding = grounding
+        self._evidence = evidence
         self._pieces: list[str] = []
         self._kept: dict[int, None] = {}
         self._dropped: dict[int, None] = {}
@@ -487,12 +507,13 @@ class CheckedStream:
     def answer(self) -> Answer:
         if not self._done:
             raise RuntimeError("read the whole stream before asking for its answer")
-        return Answer(
+        answer = Answer(
             text="".join(self._pieces).strip(),
             message_ids=list(self._kept),
             flags=self._flags,
             dropped_citations=list(self._dropped),
         )
+        return with_attribution(answer, self._evidence)
 
 
 class ReplyStream:

@@ -224,6 +224,9 @@ class Answer(BaseModel):
     message_ids: list[int] = Field(default_factory=list)
     flags: list[GroundingFlag] = Field(default_factory=list)
     dropped_citations: list[int] = Field(default_factory=list)
+    # True when the model wrote no valid marker and `message_ids` were found by code
+    # (`suggestions.attribution`): the text then carries no [m…] markers for them
+    attributed: bool = False
 
 
 @dataclass

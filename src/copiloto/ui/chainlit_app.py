@@ -389,7 +389,9 @@ async def answer(question: str) -> None:
     ids = list(result.message_ids) or [i for e in evidence for i in e.message_ids][:6]
     reply.elements = await sources(seller, ids)  # type: ignore[assignment]
     reply.content = render.with_sources(reply.content)
-    if not result.message_ids and evidence:
+    if result.attributed:  # found by code: the text has no markers to click
+        reply.content += "\n\n_Fontes:_ " + " ".join(map(render.source_name, ids))
+    elif not result.message_ids and evidence:
         reply.content += "\n\n_Fontes consultadas:_ " + " ".join(map(render.source_name, ids))
     await reply.send()
 
