@@ -242,7 +242,16 @@ class BackgroundLoop:
         except KeyboardInterrupt:
             self.stop.set()
 
-    def close(self) -> None:
+    def close(self, *, timeout_s: float = 5.0) -> None:
+        """Stop after the current step, waiting at most `timeout_s`.
+
+        A brief on the local model takes minutes and cannot be interrupted, so the server does not
+        wait for it: the thread is a daemon and dies with the process. Nothing is lost that way:
+        jobs commit with their results (an unfinished one is claimed again when its lease ends)
+        and a brief left unwritten is still stale, so the next run computes it.
+        """
         self.stop.set()
         if self.thread is not None:
-            self.thread.join(timeout=30)
+            self.thread.join(timeout=timeout_s)
+            if self.thread.is_alive():
+                log.info("background work still running: left to end with the process")
