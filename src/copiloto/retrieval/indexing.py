@@ -128,6 +128,10 @@ def load_conversation_chunks(
         conversations = conversations.where(Conversation.client_id == client_id)
     for conversation in session.exec(conversations).all():
         assert conversation.id is not None
+        if conversation.seller_id not in catalogues:  # one query per seller, not per chat
+            catalogues[conversation.seller_id] = tuple(
+                seller_catalogue(session, conversation.seller_id)
+            )
         rows = session.exec(
             select(Message, MediaAsset)
             .outerjoin(MediaAsset, col(Message.media_asset_id) == col(MediaAsset.id))
@@ -197,10 +201,7 @@ def load_conversation_chunks(
             client_id=conversation.client_id,
             seller_id=conversation.seller_id,
             outcome=str(conversation.outcome) if conversation.outcome else None,
-            catalogue=catalogues.setdefault(
-                conversation.seller_id,
-                tuple(seller_catalogue(session, conversation.seller_id)),
-            ),
+            catalogue=catalogues[conversation.seller_id],
         )
         yield (
             conversation,
