@@ -11,14 +11,13 @@ goes into the index, so re-indexing can skip what did not change and overwrite w
 import hashlib
 import json
 import re
-import unicodedata
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from copiloto.analysis.signals import mentioned_products
+from copiloto.analysis.signals import fold, mentioned_products
 
 NODE_NAMESPACE = uuid.UUID("6f3a1f5e-2b1c-4d59-9a64-2f2a8f0c7e11")
 
@@ -134,8 +133,7 @@ def canned_key(text: str) -> str | None:
         for word in _KEY_WORD.findall(text)
         if not word[:1].isupper() and not any(ch.isdigit() for ch in word)
     ]
-    decomposed = unicodedata.normalize("NFKD", " ".join(words))
-    key = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    key = fold(" ".join(words))
     return key if len(key) >= _CANNED_MIN_KEY else None
 
 
