@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from copiloto.analysis.signals import fold
-from copiloto.suggestions.grounding import GroundingContext, extract_claims
+from copiloto.suggestions.grounding import Claim, GroundingContext, extract_claims
 from copiloto.suggestions.schemas import EvidenceLike
 
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
@@ -57,8 +57,7 @@ def _words(text: str) -> set[str]:
     return {word for word in _WORD.findall(fold(text)) if word not in _COMMON}
 
 
-def _figures_supported(answer: str, text: str) -> int:
-    claims = extract_claims(answer)
+def _figures_supported(claims: Sequence[Claim], text: str) -> int:
     if not claims:
         return 0
     context = GroundingContext.from_texts(text)
@@ -77,10 +76,11 @@ def _units(piece: EvidenceLike) -> list[tuple[str, list[int]]]:
 def attribute(answer: str, evidence: Sequence[EvidenceLike], *, limit: int = 3) -> list[int]:
     """Ids of the messages (at most `limit` units) that hold the answer's figures or words."""
     answer_words = _words(answer)
+    claims = extract_claims(answer)
     scored: list[tuple[int, int, int, list[int]]] = []
     for rank, piece in enumerate(evidence):
         for text, ids in _units(piece):
-            figures = _figures_supported(answer, text)
+            figures = _figures_supported(claims, text)
             shared = len(answer_words & _words(text))
             if figures or shared >= _MIN_SHARED_WORDS:
                 scored.append((figures, shared, -rank, ids))
