@@ -44,13 +44,15 @@ class OpenAICompatibleLLM:
             max_retries=max_retries,
         )
 
-    def _response_format(self, json_schema: dict[str, Any] | None) -> dict[str, Any] | None:
+    def _format_options(self, json_schema: dict[str, Any] | None) -> dict[str, Any]:
+        """The `response_format` argument for `json_schema`, or none (per `json_mode`)."""
         if json_schema is None or self.json_mode == "none":
-            return None
+            return {}
         if self.json_mode == "json_object":
-            return {"type": "json_object"}
+            return {"response_format": {"type": "json_object"}}
         name = str(json_schema.get("title") or "output")[:64]
-        return {"type": "json_schema", "json_schema": {"name": name, "schema": json_schema}}
+        schema = {"name": name, "schema": json_schema}
+        return {"response_format": {"type": "json_schema", "json_schema": schema}}
 
     def chat(
         self,
@@ -62,17 +64,13 @@ class OpenAICompatibleLLM:
     ) -> str:
         import openai
 
-        extra: dict[str, Any] = {}
-        response_format = self._response_format(json_schema)
-        if response_format is not None:
-            extra["response_format"] = response_format
         try:
             response = self._client.chat.completions.create(
                 model=self.model,
                 messages=messages,  # type: ignore[arg-type]
                 max_tokens=max_tokens,
                 temperature=temperature,
-                **extra,
+                **self._format_options(json_schema),
             )
         except openai.BadRequestError as error:
             if "context" in str(error).lower():
@@ -94,10 +92,6 @@ class OpenAICompatibleLLM:
     ) -> Iterator[str]:
         import openai
 
-        extra: dict[str, Any] = {}
-        response_format = self._response_format(json_schema)
-        if response_format is not None:
-            extra["response_format"] = response_format
         try:
             events = self._client.chat.completions.create(
                 model=self.model,
@@ -105,7 +99,7 @@ class OpenAICompatibleLLM:
                 max_tokens=max_tokens,
                 temperature=temperature,
                 stream=True,
-                **extra,
+                **self._format_options(json_schema),
             )
             with events:
                 for event in events:
