@@ -223,6 +223,12 @@ class Workspace:
         similar = self._retrieve_similar(self._similar_query(profile), client, k=4)
         return BriefInputs(facts=facts, history=history, similar=similar, latest_message_id=latest)
 
+    def _own_brief_inputs(self, seller: Seller, client_id: int) -> BriefInputs:
+        """`brief_inputs` for a client of this seller (or refused: `client_for`)."""
+        with self.session() as session:
+            client_for(session, seller, client_id)
+        return self.brief_inputs(client_id)
+
     def compute_brief(self, client_id: int) -> BriefResult:
         """Generate and cache the brief of one client (the worker's `brief` job)."""
         inputs = self.brief_inputs(client_id)
@@ -293,9 +299,7 @@ class Workspace:
         situation: str | None = None,
     ) -> list[tuple[Suggestion, ReplySuggestion]]:
         """Fresh reply suggestions, recorded so the seller's choice can be learned from."""
-        with self.session() as session:
-            client_for(session, seller, client_id)  # the seller's own client, or refused
-        inputs = self.brief_inputs(client_id)
+        inputs = self._own_brief_inputs(seller, client_id)
         replies = self.container.generator.replies(
             facts=inputs.facts,
             history=inputs.history,
@@ -311,9 +315,7 @@ class Workspace:
         Iterate it, then `record_suggestions` its `.suggestion`; it resumes from the client's
         brief in the local model's prompt cache (see `brief_inputs`).
         """
-        with self.session() as session:
-            client_for(session, seller, client_id)  # the seller's own client, or refused
-        inputs = self.brief_inputs(client_id)
+        inputs = self._own_brief_inputs(seller, client_id)
         return self.container.generator.stream_reply(
             facts=inputs.facts, history=inputs.history, similar=inputs.similar, tone=tone
         )
