@@ -314,9 +314,7 @@ def run_benchmark(
 
     deliveries, expected = build_deliveries(events)
     warm_deliveries, warm_expected = build_deliveries(warmup, seed=7, prefix="warm")
-    unique_rows = expected["unique_deliveries"] + (
-        warm_expected["unique_deliveries"] if warmup else 0
-    )
+    unique_rows = expected["unique_deliveries"] + warm_expected["unique_deliveries"]
     with tempfile.TemporaryDirectory(prefix="copiloto-bench-") as tmp:
         admin = None
         db_name = None
