@@ -74,11 +74,13 @@ class Worker:
         jobs = self.queue.claim(worker_id=self.worker_id, kinds=list(self.handlers), limit=limit)
         claimed = len(jobs)
         together = [job for job in jobs if self.group_commit and job.kind in self.group_kinds]
-        if len(together) > 1 and self._run_together(together):
+        ran_together = len(together) > 1 and self._run_together(together)
+        if ran_together:
             done = {job.id for job in together}
             jobs = [job for job in jobs if job.id not in done]
-        for job in jobs:
-            self._yield()
+        for position, job in enumerate(jobs):
+            if position or ran_together:  # the wait before the claim covered the first job
+                self._yield()
             self._run(job)
         return claimed
 
